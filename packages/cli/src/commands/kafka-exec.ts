@@ -1,0 +1,19 @@
+import { Command } from 'commander'
+import { execKafkaTool, KAFKA_TOOLS, needsBootstrapServer } from '@tackle/local-kafka'
+import { withCommonOptions } from '../common-options.ts'
+import { commandContext, type CommonFlags } from '../context.ts'
+
+export function kafkaExecCommand (): Command {
+  return withCommonOptions(new Command('exec'), ['dir', 'brokers'])
+    .description('run one of Kafka\'s own command-line tools with the fetched jars')
+    .argument('<tool>', 'the tool, as named in Kafka\'s bin/ (kafka-topics or kafka-topics.sh)')
+    .argument('[args...]', 'its arguments; --bootstrap-server is added when they name no cluster')
+    .passThroughOptions()
+    .addHelpText('after', `\nTools:\n${Object.entries(KAFKA_TOOLS).map(([t, c]) => `  ${t.padEnd(28)} ${c}`).join('\n')}\n\nExample:\n  tackle kafka exec kafka-topics --describe --topic events\n\nExits with the tool's own exit code.`)
+    .action(async (tool: string, args: string[], flags: CommonFlags) => {
+      const context = await commandContext(flags)
+      const extra = needsBootstrapServer(tool, args) ? ['--bootstrap-server', (await context.brokers()).bootstrap] : []
+      const distribution = await context.cluster.distribution()
+      process.exitCode = await execKafkaTool(distribution, tool, [...extra, ...args], context.env)
+    })
+}

@@ -1,0 +1,56 @@
+import { Command } from 'commander'
+import type { UpProgress } from '@tackle/local-kafka'
+import { interruptSignal, parseWholeNumber, withCommonOptions, type CommonOption } from '../common-options.ts'
+import { commandContext, type CommonFlags } from '../context.ts'
+import { clusterJson, clusterText, printJson } from '../output.ts'
+import { formatDuration, Progress } from '../progress.ts'
+import { Timings } from '../timings.ts'
+
+interface UpFlags extends CommonFlags {
+  nodes?: number
+}
+
+/** Starts (or reports) the local cluster with progress on stderr; shared by `kafka up` and `start`. */
+export async function bringUp (flags: UpFlags): Promise<void> {
+  const context = await commandContext(flags)
+  const timings = new Timings(context.cluster.options.cacheDir)
+  const expected = { fetch: await timings.get('fetch'), start: await timings.get('start') }
+  const progress = new Progress()
+  const stepStarted: Partial<Record<UpProgress['phase'], number>> = {}
+  const began = Date.now()
+  const onProgress = (event: UpProgress) => {
+    stepStarted[event.phase] ??= Date.now()
+    if (event.phase === 'fetch') progress.update(`fetching Kafka ${event.version} from Maven Central (first run only)`, { ...(expected.fetch ? { expectedMs: expected.fetch } : {}) })
+    if (event.phase === 'format') progress.update(`formatting storage of ${event.nodes} nodes`)
+    if (event.phase === 'start') {
+      progress.update('nodes ready', { done: event.ready, total: event.total, ...(expected.start ? { expectedMs: expected.start } : {}) })
+    }
+    if (event.phase === 'quorum') progress.update('checking the KRaft quorum')
+  }
+  const nodes = flags.nodes ?? context.config.kafka?.nodes
+  let result
+  try {
+    result = await context.cluster.up({ ...(nodes === undefined ? {} : { nodes }), onProgress, signal: interruptSignal() })
+  } finally {
+    progress.done()
+  }
+  if (stepStarted.fetch) await timings.record('fetch', (stepStarted.format ?? stepStarted.start ?? Date.now()) - stepStarted.fetch)
+  if (stepStarted.start && result.started.length === result.nodes.length) await timings.record('start', (stepStarted.quorum ?? Date.now()) - stepStarted.start)
+
+  if (flags.json) {
+    printJson({ ...clusterJson(result), started: result.started, quorum: result.quorum })
+    return
+  }
+  const verb = result.started.length === 0 ? 'already running' : `started node${result.started.length > 1 ? 's' : ''} ${result.started.join(', ')} in ${formatDuration(Date.now() - began)}`
+  process.stdout.write(`Local Kafka ${verb}; quorum leader is node ${result.quorum.leaderId} of voters ${result.quorum.voters.join(', ')}.\n`)
+  process.stdout.write(`${clusterText(result)}\n\nexport KAFKA_BROKERS=${result.bootstrap}\n`)
+}
+
+export const UP_OPTIONS: readonly CommonOption[] = ['json', 'dir']
+
+export function kafkaUpCommand (): Command {
+  return withCommonOptions(new Command('up'), UP_OPTIONS)
+    .description('start the local Kafka cluster (KRaft, on 127.0.0.1), or report the running one')
+    .option('-n, --nodes <count>', 'nodes, each broker and controller (default 3, or the existing cluster\'s size)', parseWholeNumber('--nodes', 1, 9))
+    .action(bringUp)
+}

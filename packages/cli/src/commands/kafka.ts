@@ -1,0 +1,17 @@
+import { Command } from 'commander'
+import { kafkaDownCommand } from './kafka-down.ts'
+import { kafkaExecCommand } from './kafka-exec.ts'
+import { kafkaNodeCommand } from './kafka-node.ts'
+import { kafkaStatusCommand } from './kafka-status.ts'
+import { kafkaUpCommand } from './kafka-up.ts'
+
+export function kafkaCommand (): Command {
+  return new Command('kafka')
+    .description('run real Apache Kafka locally: start, stop and inspect nodes, run Kafka\'s tools')
+    .enablePositionalOptions()
+    .addCommand(kafkaUpCommand())
+    .addCommand(kafkaDownCommand())
+    .addCommand(kafkaStatusCommand())
+    .addCommand(kafkaNodeCommand())
+    .addCommand(kafkaExecCommand())
+}

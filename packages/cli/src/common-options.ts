@@ -1,0 +1,30 @@
+import { Command, InvalidArgumentError, Option } from 'commander'
+
+export type CommonOption = 'json' | 'dir' | 'brokers'
+
+/** Adds the shared flags; every command gets --config and --verbose. */
+export function withCommonOptions (command: Command, options: readonly CommonOption[]): Command {
+  if (options.includes('json')) command.option('--json', 'print one JSON object on stdout, for machines')
+  if (options.includes('dir')) command.addOption(new Option('--dir <dir>', 'the local cluster\'s directory').env('TACKLE_KAFKA_DIR'))
+  if (options.includes('brokers')) command.option('--brokers <list>', 'bootstrap servers HOST:PORT,...; else KAFKA_BROKERS, the config file, the local cluster')
+  return command
+    .option('--config <file>', 'the config file (default: ./tackle.config.json, or TACKLE_CONFIG)')
+    .option('-v, --verbose', 'show stack traces and causes of errors')
+}
+
+export function parseWholeNumber (name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`)
+    return n
+  }
+}
+
+/** An AbortSignal that fires on Ctrl-C or SIGTERM, so long operations can clean up after themselves. */
+export function interruptSignal (): AbortSignal {
+  const controller = new AbortController()
+  const abort = () => controller.abort(new Error('interrupted'))
+  process.once('SIGINT', abort)
+  process.once('SIGTERM', abort)
+  return controller.signal
+}

@@ -1,0 +1,39 @@
+import { LocalCluster } from '@tackle/local-kafka'
+import { resolveBrokers, type ResolvedBrokers } from './brokers.ts'
+import { defaultKafkaDir, loadConfig, type TackleConfig } from './config.ts'
+
+/** The flags every command shares. */
+export interface CommonFlags {
+  json?: boolean
+  verbose?: boolean
+  dir?: string
+  config?: string
+  brokers?: string
+}
+
+export interface CommandContext {
+  flags: CommonFlags
+  config: TackleConfig
+  env: NodeJS.ProcessEnv
+  cluster: LocalCluster
+  brokers (): Promise<ResolvedBrokers>
+}
+
+export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): Promise<CommandContext> {
+  const { config } = await loadConfig({ file: flags.config, env, cwd: process.cwd() })
+  const kafka = config.kafka ?? {}
+  const cluster = new LocalCluster({
+    dir: flags.dir ?? kafka.dir ?? defaultKafkaDir(env),
+    env,
+    ...(kafka.heapMb === undefined ? {} : { heapMb: kafka.heapMb }),
+    ...(kafka.portBase === undefined ? {} : { portBase: kafka.portBase }),
+    ...(kafka.brokerConfig === undefined ? {} : { brokerConfig: kafka.brokerConfig }),
+  })
+  return {
+    flags,
+    config,
+    env,
+    cluster,
+    brokers: () => resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster }),
+  }
+}

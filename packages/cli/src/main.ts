@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { kafkaCommand } from './commands/kafka.ts'
+import { startCommand } from './commands/start.ts'
+import { ExitCodes } from './exit-codes.ts'
+import { renderError, exitCodeOf } from './render-error.ts'
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+
+export function program (): Command {
+  const root = new Command('tackle')
+    .description('Run a product-analytics event pipeline on Apache Kafka without losing data or sleep.')
+    .version(version)
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `
+Exit codes: 0 ok, 1 failed or unhealthy, 2 no cluster reachable, 64 bad usage or config, 130 interrupted.
+Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tackle.config.json.`)
+    .addCommand(startCommand())
+    .addCommand(kafkaCommand())
+  applyRecursively(root, c => c.exitOverride())
+  return root
+}
+
+function applyRecursively (command: Command, apply: (c: Command) => void): void {
+  apply(command)
+  for (const sub of command.commands) applyRecursively(sub, apply)
+}
+
+export async function main (argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' })
+    return Number(process.exitCode ?? ExitCodes.OK)
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed help, the version, or the usage error already.
+      return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE
+    }
+    process.stderr.write(renderError(error, argv.includes('--verbose') || argv.includes('-v')))
+    return exitCodeOf(error)
+  }
+}
+
+if (import.meta.main) {
+  // `tackle ... | head` closes the pipe early; that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+      throw error
+    })
+  }
+  process.exitCode = await main(process.argv.slice(2))
+}

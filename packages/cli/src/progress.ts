@@ -1,0 +1,88 @@
+// Progress for long operations, on stderr so that stdout stays clean for --json. On a terminal one
+// line is redrawn in place; elsewhere (CI logs) a line is printed when the step changes and at most
+// every few seconds otherwise.
+
+export interface ProgressStream {
+  write (text: string): unknown
+  isTTY?: boolean
+}
+
+export function formatDuration (ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000))
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+}
+
+/**
+ * The remaining time: from the fraction done when there is one, else from how long this step took
+ * last time. Undefined when neither is known.
+ */
+export function estimateRemainingMs (elapsedMs: number, fraction: number | undefined, expectedMs: number | undefined): number | undefined {
+  if (fraction !== undefined && fraction > 0 && fraction < 1) return elapsedMs / fraction * (1 - fraction)
+  if (expectedMs !== undefined) return Math.max(0, expectedMs - elapsedMs)
+  return undefined
+}
+
+export interface ProgressDetail {
+  /** Items done of `total`, shown as done/total and giving the ETA. */
+  done?: number
+  total?: number
+  /** How long the step took last time: the ETA before any item is done. */
+  expectedMs?: number
+}
+
+export class Progress {
+  readonly #stream: ProgressStream
+  readonly #enabled: boolean
+  readonly #plainEveryMs: number
+  readonly #started = Date.now()
+  #stepStarted = Date.now()
+  #label = ''
+  #detail: ProgressDetail = {}
+  #lastPrinted = 0
+  #drawn = false
+  #timer: NodeJS.Timeout | undefined
+
+  constructor (options: { stream?: ProgressStream, enabled?: boolean, plainEveryMs?: number } = {}) {
+    this.#stream = options.stream ?? process.stderr
+    this.#enabled = options.enabled ?? true
+    this.#plainEveryMs = options.plainEveryMs ?? 5000
+  }
+
+  /** Reports a step; a new label starts a new step. It is redrawn every second until done(). */
+  update (label: string, detail: ProgressDetail = {}): void {
+    if (!this.#enabled) return
+    const changed = label !== this.#label
+    if (changed) {
+      this.#label = label
+      this.#stepStarted = Date.now()
+    }
+    this.#detail = detail
+    this.#timer ??= setInterval(() => this.#render(false), 1000).unref()
+    this.#render(changed)
+  }
+
+  #render (changed: boolean): void {
+    const now = Date.now()
+    const { done, total, expectedMs } = this.#detail
+    const counted = done !== undefined && total !== undefined && total > 0
+    const eta = estimateRemainingMs(now - this.#stepStarted, counted ? done / total : undefined, expectedMs)
+    const line = `${this.#label}${counted ? ` ${done}/${total}` : ''}  ${formatDuration(now - this.#started)} elapsed${eta === undefined ? '' : `, ETA ${formatDuration(eta)}`}`
+    if (this.#stream.isTTY) {
+      this.#stream.write(`\r\x1b[2K${line}`)
+      this.#drawn = true
+    } else if (changed || now - this.#lastPrinted >= this.#plainEveryMs) {
+      this.#stream.write(`${line}\n`)
+      this.#lastPrinted = now
+    }
+  }
+
+  /** Ends the progress line; `message` is printed whatever the stream. */
+  done (message?: string): void {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    if (!this.#enabled) return
+    if (this.#drawn) this.#stream.write('\r\x1b[2K')
+    this.#drawn = false
+    if (message) this.#stream.write(`${message}\n`)
+  }
+}

@@ -1,0 +1,8 @@
+export { LocalCluster, type ClusterStatus, type NodeAction, type NodeState, type NodeStatus, type UpOptions, type UpProgress, type UpResult } from './cluster.ts'
+export { KAFKA_VERSION, cachedKafka, defaultCacheDir, ensureKafka, type KafkaDistribution } from './distribution.ts'
+export { LocalKafkaAggregateError, LocalKafkaError, LocalKafkaErrorCodes, localKafkaErrorFixes, type LocalKafkaErrorCode } from './errors.ts'
+export { ensureJava } from './java.ts'
+export { defaultLocalClusterOptions, MAX_NODES, type LocalClusterOptions } from './options.ts'
+export { describeQuorum, parseQuorumStatus, type QuorumStatus } from './quorum.ts'
+export { execKafkaTool, KAFKA_TOOLS, kafkaToolMainClass, needsBootstrapServer, runKafkaTool, type KafkaToolName } from './tools.ts'
+export { waitUntil, type WaitUntilOptions } from './wait-until.ts'

@@ -1,0 +1,156 @@
+// One Kafka node as an operating-system process: format its storage, start it detached from the
+// caller, know when it is ready, signal it, and wait for it to go.
+import { spawn } from 'node:child_process'
+import { existsSync, openSync, closeSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { KafkaDistribution } from './distribution.ts'
+import { LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
+import { javaBinary } from './java.ts'
+import { fileSize, readFrom, relevantTail } from './log-tail.ts'
+import { LOG4J_CONFIG, renderServerProperties, type ClusterShape, type NodeSpec } from './node-config.ts'
+import { nodeMarker, processState, type ProcessState } from './process-info.ts'
+import { runKafkaTool } from './tools.ts'
+import { waitUntil } from './wait-until.ts'
+
+export interface NodePaths {
+  nodeDir: string
+  dataDir: string
+  logsDir: string
+  serverLog: string
+  stdoutLog: string
+  properties: string
+}
+
+export function nodePaths (clusterDir: string, id: number): NodePaths {
+  const nodeDir = join(clusterDir, `node-${id}`)
+  const logsDir = join(nodeDir, 'logs')
+  return {
+    nodeDir,
+    dataDir: join(nodeDir, 'data'),
+    logsDir,
+    serverLog: join(logsDir, 'server.log'),
+    stdoutLog: join(logsDir, 'stdout.log'),
+    properties: join(nodeDir, 'server.properties'),
+  }
+}
+
+/**
+ * KafkaRaftServer logs this once startup has finished, and a broker's startup only finishes after
+ * the controller has unfenced it (BrokerServer waits for "the broker to be unfenced"), which in
+ * turn needs a quorum leader.
+ */
+const READY_LINE = /Kafka Server started/
+const UNFENCED_LINE = /The broker has been unfenced|Transitioning from RECOVERY to RUNNING/
+
+export interface StartNodeOptions {
+  distribution: KafkaDistribution
+  clusterDir: string
+  shape: ClusterShape
+  heapMb: number
+  brokerConfig: Readonly<Record<string, string>>
+  env: NodeJS.ProcessEnv
+  /** Kill the node when the calling process dies (Linux's parent-death signal, via setpriv). */
+  dieWithCaller: boolean
+}
+
+export async function writeNodeProperties (node: NodeSpec, options: StartNodeOptions): Promise<NodePaths> {
+  const paths = nodePaths(options.clusterDir, node.id)
+  await mkdir(paths.logsDir, { recursive: true })
+  await writeFile(paths.properties, renderServerProperties(node, options.shape, paths.dataDir, options.brokerConfig))
+  return paths
+}
+
+export async function formatNode (node: NodeSpec, clusterId: string, initialControllers: string | undefined, options: StartNodeOptions): Promise<void> {
+  const paths = await writeNodeProperties(node, options)
+  const quorum = initialControllers === undefined ? ['--no-initial-controllers'] : ['--initial-controllers', initialControllers]
+  const result = await runKafkaTool(options.distribution, 'kafka-storage', [
+    'format', '--config', paths.properties, '--cluster-id', clusterId, '--ignore-formatted',
+    '--feature', 'eligible.leader.replicas.version=1',
+    ...quorum,
+  ], { env: options.env })
+  if (result.code !== 0) {
+    throw new LocalKafkaError(LocalKafkaErrorCodes.FORMAT_FAILED, `formatting node ${node.id} failed (exit ${result.code})`, {
+      nodeId: node.id, logTail: relevantTail(result.stdout + result.stderr),
+    })
+  }
+}
+
+export function nodeJavaArgs (distribution: KafkaDistribution, paths: NodePaths, heapMb: number): string[] {
+  return [
+    `-Xms${Math.min(heapMb, 256)}m`, `-Xmx${heapMb}m`,
+    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${paths.logsDir}`,
+    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+    nodeMarker(paths.nodeDir),
+    '-cp', distribution.classpath,
+    'kafka.Kafka', paths.properties,
+  ]
+}
+
+export interface StartedNode {
+  pid: number
+  /** Where this start's lines begin in server.log, so an old "started" line never counts. */
+  logOffset: number
+}
+
+export async function spawnNode (node: NodeSpec, options: StartNodeOptions): Promise<StartedNode> {
+  const paths = await writeNodeProperties(node, options)
+  const logOffset = await fileSize(paths.serverLog)
+  const out = openSync(paths.stdoutLog, 'a')
+  const java = javaBinary(options.env)
+  const args = nodeJavaArgs(options.distribution, paths, options.heapMb)
+  const [command, argv] = options.dieWithCaller && existsSync('/usr/bin/setpriv')
+    ? ['/usr/bin/setpriv', ['--pdeathsig', 'KILL', java, ...args]] as const
+    : [java, args] as const
+  try {
+    const child = spawn(command, argv, { detached: true, stdio: ['ignore', out, out], env: options.env })
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('spawn', () => resolve(child.pid as number))
+      child.once('error', reject)
+    })
+    child.unref()
+    return { pid, logOffset }
+  } catch (cause) {
+    throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `could not run ${java} for node ${node.id}`, { nodeId: node.id, cause })
+  } finally {
+    closeSync(out)
+  }
+}
+
+async function failureTail (paths: NodePaths, logOffset: number): Promise<string> {
+  const server = relevantTail(await readFrom(paths.serverLog, logOffset))
+  const stdout = relevantTail(await readFrom(paths.stdoutLog, 0, 64 * 1024), 10)
+  return [server && `${paths.serverLog}:\n${server}`, stdout && `${paths.stdoutLog}:\n${stdout}`].filter(Boolean).join('\n')
+}
+
+export interface WaitForReadyOptions {
+  clusterDir: string
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/** Resolves when the node's log says it started; rejects with the log's tail if it dies or hangs. */
+export async function waitForNodeReady (node: NodeSpec, started: StartedNode, options: WaitForReadyOptions): Promise<void> {
+  const paths = nodePaths(options.clusterDir, node.id)
+  const marker = nodeMarker(paths.nodeDir)
+  const isBroker = node.roles.includes('broker')
+  const outcome = await waitUntil(async () => {
+    if (await processState(started.pid, marker) === 'gone') return 'died'
+    const text = await readFrom(paths.serverLog, started.logOffset)
+    const ready = READY_LINE.test(text) && (!isBroker || UNFENCED_LINE.test(text))
+    return ready ? 'ready' : undefined
+  }, { timeoutMs: options.timeoutMs, initialDelayMs: 100, maxDelayMs: 500, ...(options.signal ? { signal: options.signal } : {}) })
+  if (outcome === 'ready') return
+  const logTail = await failureTail(paths, started.logOffset)
+  if (outcome === 'died') {
+    throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `node ${node.id} exited while starting:\n${logTail}`, { nodeId: node.id, logTail })
+  }
+  throw new LocalKafkaError(LocalKafkaErrorCodes.START_TIMEOUT, `node ${node.id} was not ready after ${Math.round(options.timeoutMs / 1000)} s:\n${logTail}`, { nodeId: node.id, logTail, canRetry: true })
+}
+
+export async function waitForNodeState (pid: number, marker: string, wanted: ProcessState, timeoutMs: number): Promise<boolean> {
+  const reached = await waitUntil(async () => (await processState(pid, marker)) === wanted ? true : undefined, { timeoutMs, initialDelayMs: 20, maxDelayMs: 500 })
+  return reached === true
+}

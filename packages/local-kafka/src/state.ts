@@ -1,0 +1,43 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { NodeSpec } from './node-config.ts'
+
+export const STATE_FORMAT = 1
+
+export interface NodeRecord extends NodeSpec {
+  /** Null once the node was stopped on purpose. */
+  pid: number | null
+  dir: string
+}
+
+export interface ClusterRecord {
+  format: typeof STATE_FORMAT
+  clusterId: string
+  kafkaVersion: string
+  heapMb: number
+  createdAt: string
+  ownerPid: number | null
+  nodes: NodeRecord[]
+}
+
+export async function readClusterRecord (file: string): Promise<ClusterRecord | undefined> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  })
+  if (text === undefined) return undefined
+  const record = JSON.parse(text) as ClusterRecord
+  return record.format === STATE_FORMAT ? record : undefined
+}
+
+/** Written to a temporary file and renamed, so a reader never sees half a state file. */
+export async function writeClusterRecord (file: string, record: ClusterRecord): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
+  const temporary = `${file}.${process.pid}.tmp`
+  await writeFile(temporary, JSON.stringify(record, null, 2) + '\n')
+  await rename(temporary, file)
+}
+
+export function bootstrapServers (nodes: readonly NodeSpec[], host = '127.0.0.1'): string {
+  return nodes.filter(n => n.roles.includes('broker')).map(n => `${host}:${n.port}`).join(',')
+}
