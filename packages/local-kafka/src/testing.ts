@@ -1,0 +1,41 @@
+// One shared local cluster for a whole test run. The test runner's global setup starts it and
+// names its directory in TACKLE_TEST_KAFKA_DIR; test files open it from there. A test file run on
+// its own starts the cluster itself. Either way the starter is the owner: its nodes die with it,
+// and a cluster whose owner died is wiped by the next start.
+import { resolve } from 'node:path'
+import { LocalCluster, type ClusterStatus } from './cluster.ts'
+import type { LocalClusterOptions } from './options.ts'
+
+export const TEST_CLUSTER_DIR_ENV = 'TACKLE_TEST_KAFKA_DIR'
+
+export function defaultTestClusterDir (): string {
+  return resolve('.tackle', 'test-kafka')
+}
+
+/** Starts (or takes over) the shared test cluster, owned by this process. */
+export async function startTestCluster (options: Partial<LocalClusterOptions> = {}): Promise<LocalCluster> {
+  const cluster = new LocalCluster({ dir: defaultTestClusterDir(), ownerPid: process.pid, ...options })
+  await cluster.up({ nodes: 3 })
+  return cluster
+}
+
+export interface TestCluster {
+  cluster: LocalCluster
+  status: ClusterStatus
+  bootstrap: string
+  brokers: string[]
+}
+
+let shared: Promise<TestCluster> | undefined
+
+/** The run's shared 3-node cluster, started on first use when no global setup did. */
+export function sharedTestCluster (): Promise<TestCluster> {
+  shared ??= (async () => {
+    const dir = process.env[TEST_CLUSTER_DIR_ENV]
+    const cluster = dir ? new LocalCluster({ dir }) : await startTestCluster()
+    const status = await cluster.status()
+    if (!status) throw new Error(`${TEST_CLUSTER_DIR_ENV}=${dir} names no cluster`)
+    return { cluster, status, bootstrap: status.bootstrap, brokers: status.bootstrap.split(',') }
+  })()
+  return shared
+}
