@@ -12,13 +12,12 @@ export function program (): Command {
     .description('Run a product-analytics event pipeline on Apache Kafka without losing data or sleep.')
     .version(version)
     .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `
 Exit codes: 0 ok, 1 failed or unhealthy, 2 no cluster reachable, 64 bad usage or config, 130 interrupted.
 Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tackle.config.json.`)
     .addCommand(startCommand())
     .addCommand(kafkaCommand())
-  applyRecursively(root, c => c.exitOverride())
+  applyRecursively(root, c => c.exitOverride().showHelpAfterError('(run with --help for usage)'))
   return root
 }
 

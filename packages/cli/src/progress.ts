@@ -38,6 +38,7 @@ export class Progress {
   #stepStarted = Date.now()
   #label = ''
   #detail: ProgressDetail = {}
+  #lastText = ''
   #lastPrinted = 0
   #drawn = false
   #timer: NodeJS.Timeout | undefined
@@ -57,20 +58,22 @@ export class Progress {
       this.#stepStarted = Date.now()
     }
     this.#detail = detail
-    this.#timer ??= setInterval(() => this.#render(false), 1000).unref()
-    this.#render(changed)
+    this.#timer ??= setInterval(() => this.#render(), 1000).unref()
+    this.#render()
   }
 
-  #render (changed: boolean): void {
+  #render (): void {
     const now = Date.now()
     const { done, total, expectedMs } = this.#detail
     const counted = done !== undefined && total !== undefined && total > 0
     const eta = estimateRemainingMs(now - this.#stepStarted, counted ? done / total : undefined, expectedMs)
-    const line = `${this.#label}${counted ? ` ${done}/${total}` : ''}  ${formatDuration(now - this.#started)} elapsed${eta === undefined ? '' : `, ETA ${formatDuration(eta)}`}`
+    const text = `${this.#label}${counted ? ` ${done}/${total}` : ''}`
+    const line = `${text}  ${formatDuration(now - this.#started)} elapsed${eta === undefined ? '' : `, ETA ${formatDuration(eta)}`}`
     if (this.#stream.isTTY) {
       this.#stream.write(`\r\x1b[2K${line}`)
       this.#drawn = true
-    } else if (changed || now - this.#lastPrinted >= this.#plainEveryMs) {
+    } else if (text !== this.#lastText || now - this.#lastPrinted >= this.#plainEveryMs) {
+      this.#lastText = text
       this.#stream.write(`${line}\n`)
       this.#lastPrinted = now
     }

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { defaultKafkaDir, loadConfig } from '../src/config.ts'
+
+async function tempDir (t: test.TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tackle-config-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+test('loadConfig should work with no file and no environment', async (t) => {
+  const cwd = await tempDir(t)
+  assert.deepEqual(await loadConfig({ env: {}, cwd }), { config: { kafka: {} }, file: undefined })
+})
+
+test('loadConfig should read tackle.config.json and let TACKLE_KAFKA_* override it', async (t) => {
+  const cwd = await tempDir(t)
+  await writeFile(join(cwd, 'tackle.config.json'), JSON.stringify({ brokers: 'h:1', kafka: { nodes: 1, heapMb: 256, dir: '/from/file' } }))
+  const { config, file } = await loadConfig({ env: { TACKLE_KAFKA_NODES: '5', TACKLE_KAFKA_DIR: '/from/env' }, cwd })
+  assert.equal(file, join(cwd, 'tackle.config.json'))
+  assert.deepEqual(config, { brokers: 'h:1', kafka: { nodes: 5, heapMb: 256, dir: '/from/env' } })
+})
+
+test('loadConfig should name the file and the path of every bad setting', async (t) => {
+  const cwd = await tempDir(t)
+  await writeFile(join(cwd, 'bad.json'), JSON.stringify({ kafka: { nodes: 12, colour: 'red' } }))
+  await assert.rejects(loadConfig({ file: 'bad.json', env: {}, cwd }), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'TACKLE_CLI_CONFIG_INVALID')
+    assert.match(error.message, /bad\.json: /)
+    assert.match(error.message, /\/kafka\/nodes must be <= 9/)
+    assert.match(error.message, /\/kafka must not have additional properties \(colour\)/)
+    return true
+  })
+})
+
+test('loadConfig should reject a bad environment value, a missing named file and broken JSON', async (t) => {
+  const cwd = await tempDir(t)
+  await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_NODES: 'three' }, cwd }), /environment \(TACKLE_KAFKA_\*\): \/kafka\/nodes must be integer/)
+  await assert.rejects(loadConfig({ env: { TACKLE_CONFIG: 'nope.json' }, cwd }), /cannot read .*nope\.json/)
+  await writeFile(join(cwd, 'tackle.config.json'), '{ "brokers": ')
+  await assert.rejects(loadConfig({ env: {}, cwd }), /tackle\.config\.json is not valid JSON/)
+})
+
+test('defaultKafkaDir should follow XDG_STATE_HOME', () => {
+  assert.equal(defaultKafkaDir({ XDG_STATE_HOME: '/state' }), '/state/tackle/kafka')
+})
