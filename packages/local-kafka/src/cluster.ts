@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ensureKafka, type KafkaDistribution } from './distribution.ts'
 import { LocalKafkaAggregateError, LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
 import { ensureJava } from './java.ts'
+import { randomKafkaUuid } from './kafka-uuid.ts'
 import { withLock } from './lock.ts'
 import { initialControllers, type ClusterShape, type NodeRole } from './node-config.ts'
 import { formatNode, nodePaths, spawnNode, waitForNodeReady, waitForNodeState, type StartNodeOptions } from './node-process.ts'
@@ -57,11 +57,6 @@ export interface UpResult extends ClusterStatus {
 export type NodeAction = 'start' | 'stop' | 'kill' | 'pause' | 'resume'
 
 const DEFAULT_NODES = 3
-
-function newUuid (): string {
-  // Kafka's Uuid: 16 random bytes, URL-safe base64 without padding.
-  return randomBytes(16).toString('base64url')
-}
 
 export class LocalCluster {
   readonly options: Readonly<LocalClusterOptions>
@@ -163,7 +158,7 @@ export class LocalCluster {
     }))
     const record: ClusterRecord = {
       format: STATE_FORMAT,
-      clusterId: newUuid(),
+      clusterId: randomKafkaUuid(),
       kafkaVersion: distribution.version,
       heapMb: this.options.heapMb,
       createdAt: new Date().toISOString(),
@@ -171,7 +166,7 @@ export class LocalCluster {
       nodes,
     }
     onProgress?.({ phase: 'format', nodes: nodeCount })
-    const directoryIds = new Map(nodes.map(n => [n.id, newUuid()]))
+    const directoryIds = new Map(nodes.map(n => [n.id, randomKafkaUuid()]))
     const voters = initialControllers(nodes, directoryIds)
     const startOptions = this.#startOptions(record, distribution)
     await Promise.all(nodes.map(n => formatNode(n, record.clusterId, voters, startOptions)))

@@ -70,9 +70,8 @@ export async function formatNode (node: NodeSpec, clusterId: string, initialCont
     ...quorum,
   ], { env: options.env })
   if (result.code !== 0) {
-    throw new LocalKafkaError(LocalKafkaErrorCodes.FORMAT_FAILED, `formatting node ${node.id} failed (exit ${result.code})`, {
-      nodeId: node.id, logTail: relevantTail(result.stdout + result.stderr),
-    })
+    const logTail = relevantTail(result.stdout + result.stderr)
+    throw new LocalKafkaError(LocalKafkaErrorCodes.FORMAT_FAILED, `formatting node ${node.id} failed (exit ${result.code}):\n${logTail}`, { nodeId: node.id, logTail })
   }
 }
 
