@@ -12,7 +12,6 @@ import { allocatePorts } from './ports.ts'
 import { findProcessesByArgPrefix, isPidAlive, nodeMarker, processState, residentMemoryBytes } from './process-info.ts'
 import { describeQuorum, type QuorumStatus } from './quorum.ts'
 import { bootstrapServers, readClusterRecord, writeClusterRecord, STATE_FORMAT, type ClusterRecord, type NodeRecord } from './state.ts'
-import { waitUntil } from './wait-until.ts'
 
 export type NodeState = 'running' | 'paused' | 'stopped'
 
@@ -127,26 +126,31 @@ export class LocalCluster {
     }
   }
 
-  /** Kills every node process of this directory that the state file does not account for. */
-  async #killStrays (keep: ReadonlySet<number> = new Set()): Promise<number[]> {
-    const strays = (await findProcessesByArgPrefix(nodeMarker(join(this.options.dir, 'node-')))).filter(pid => !keep.has(pid))
-    for (const pid of strays) process.kill(pid, 'SIGKILL')
-    return strays
+  /** SIGKILLs every node process of this directory still alive: strays of a crashed run, or nodes that ignored SIGTERM. */
+  async #killStrays (): Promise<void> {
+    for (const pid of await findProcessesByArgPrefix(nodeMarker(join(this.options.dir, 'node-')))) process.kill(pid, 'SIGKILL')
+  }
+
+  /** Everything in the directory but the lock this call holds. */
+  async #wipe (): Promise<void> {
+    const entries = await readdir(this.options.dir).catch(() => [])
+    for (const entry of entries) {
+      if (entry !== '.lock') await rm(join(this.options.dir, entry), { recursive: true, force: true })
+    }
   }
 
   /** A cluster whose owning process (a test run) died is stale: nothing in it can be trusted. */
   async #discardIfStale (record: ClusterRecord | undefined): Promise<ClusterRecord | undefined> {
     if (record?.ownerPid == null || isPidAlive(record.ownerPid) || record.ownerPid === this.options.ownerPid) return record
     await this.#killStrays()
-    // Everything but the lock this call holds.
-    for (const entry of await readdir(this.options.dir)) {
-      if (entry !== '.lock') await rm(join(this.options.dir, entry), { recursive: true, force: true })
-    }
+    await this.#wipe()
     return undefined
   }
 
   async #create (nodeCount: number, distribution: KafkaDistribution, onProgress?: (event: UpProgress) => void): Promise<ClusterRecord> {
+    // Without a state file, node directories left here belong to no cluster that could be run.
     await this.#killStrays()
+    await this.#wipe()
     const ports = await allocatePorts(nodeCount, this.options.portBase)
     const nodes: NodeRecord[] = ports.map((p, i) => ({
       id: i + 1,
@@ -299,8 +303,8 @@ export class LocalCluster {
 
   /** Stops every node; with `purge`, also deletes the directory: data, logs and state. */
   async down (options: { purge?: boolean } = {}): Promise<ClusterStatus | undefined> {
-    const record = await readClusterRecord(this.#stateFile)
-    const run = async () => {
+    const stop = async () => {
+      const record = await readClusterRecord(this.#stateFile)
       if (record) {
         const results = await Promise.allSettled(record.nodes.map(n => this.#terminate(n)))
         // Whatever ignored SIGTERM past the deadline is killed: `down` must leave nothing running.
@@ -314,16 +318,9 @@ export class LocalCluster {
       await this.#killStrays()
       return record && this.#statusOf(record)
     }
-    const status = await (record ? this.#lock(run) : run())
+    // No lock (which would create the directory) where there is no cluster at all.
+    const status = await (await readClusterRecord(this.#stateFile) ? this.#lock(stop) : stop())
     if (options.purge) await rm(this.options.dir, { recursive: true, force: true })
     return status
-  }
-
-  /** Waits until `check` holds for the cluster's status, e.g. a node being reported stopped. */
-  async waitForStatus (check: (status: ClusterStatus) => boolean, timeoutMs: number): Promise<ClusterStatus | undefined> {
-    return waitUntil(async () => {
-      const status = await this.status()
-      return status && check(status) ? status : undefined
-    }, { timeoutMs })
   }
 }

@@ -57,7 +57,7 @@ export function resolveLocalClusterOptions (options: Partial<LocalClusterOptions
   if (options.cacheDir === undefined && options.env !== undefined) merged.cacheDir = defaultCacheDir(options.env)
   merged.dir = resolve(merged.dir)
   merged.cacheDir = resolve(merged.cacheDir)
-  // Kafka's JVM needs some room for its page of metadata, network buffers and the group coordinator.
+  // Under 128 MiB a combined broker and controller runs out of heap while starting.
   if (!Number.isInteger(merged.heapMb) || merged.heapMb < 128 || merged.heapMb > 8192) invalid(`heapMb must be from 128 to 8192, got ${merged.heapMb}`)
   if (merged.portBase !== undefined && (!Number.isInteger(merged.portBase) || merged.portBase < 1024 || merged.portBase > 65_000 - 100 - MAX_NODES)) {
     invalid(`portBase must be from 1024 to ${65_000 - 100 - MAX_NODES}, got ${merged.portBase}`)

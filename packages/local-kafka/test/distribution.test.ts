@@ -12,7 +12,7 @@ const noMaven = { ...process.env, PATH: '/nonexistent' }
 
 test('ensureKafka should serve cached jars without Maven once they are fetched', async () => {
   await sharedTestCluster()
-  const distribution = await ensureKafka({ env: noMaven, cacheDir: (await cachedKafka())?.libDir.split('/kafka/')[0] as string })
+  const distribution = await ensureKafka({ env: noMaven })
   assert.equal(distribution.version, KAFKA_VERSION)
   assert.match(distribution.classpath, /kafka\/4\.\d+\.\d+\/libs\/\*$/)
 })
