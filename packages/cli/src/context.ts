@@ -25,9 +25,9 @@ export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv
   const cluster = new LocalCluster({
     dir: flags.dir ?? kafka.dir ?? defaultKafkaDir(env),
     env,
-    ...(kafka.heapMb === undefined ? {} : { heapMb: kafka.heapMb }),
-    ...(kafka.portBase === undefined ? {} : { portBase: kafka.portBase }),
-    ...(kafka.brokerConfig === undefined ? {} : { brokerConfig: kafka.brokerConfig }),
+    heapMb: kafka.heapMb,
+    portBase: kafka.portBase,
+    brokerConfig: kafka.brokerConfig,
   })
   return {
     flags,

@@ -82,8 +82,8 @@ export class LocalCluster {
       version: this.options.kafkaVersion,
       cacheDir: this.options.cacheDir,
       env: this.options.env,
-      ...(onFetchStart ? { onFetchStart } : {}),
-      ...(signal ? { signal } : {}),
+      onFetchStart,
+      signal,
     })
     return this.#distribution
   }
@@ -224,7 +224,7 @@ export class LocalCluster {
     let ready = ids.length - spawned.length
     options.onProgress?.({ phase: 'start', ready, total: ids.length })
     const results = await Promise.allSettled(spawned.map(async ({ node, started }) => {
-      await waitForNodeReady(node, started, { clusterDir: this.options.dir, timeoutMs: this.options.startTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) })
+      await waitForNodeReady(node, started, { clusterDir: this.options.dir, timeoutMs: this.options.startTimeoutMs, signal: options.signal })
       options.onProgress?.({ phase: 'start', ready: ++ready, total: ids.length })
     }))
     const failures = results.flatMap(r => r.status === 'rejected' ? [r.reason as unknown] : [])

@@ -57,7 +57,7 @@ export async function ensureKafka (options: EnsureKafkaOptions = {}): Promise<Ka
   // half-way never leave a libs directory that looks complete but is not.
   const staging = join(versionDir, `libs.staging-${process.pid}-${Date.now()}`)
   await mkdir(versionDir, { recursive: true })
-  const runOptions = { env: options.env ?? process.env, ...(options.signal ? { signal: options.signal } : {}) }
+  const runOptions = { env: options.env ?? process.env, signal: options.signal }
   const result = await runCommand('mvn', [
     '-B', '-q', '-f', POM, 'dependency:copy-dependencies',
     `-Dkafka.version=${version}`, `-Dtackle.libDir=${staging}`,

@@ -140,7 +140,7 @@ export async function waitForNodeReady (node: NodeSpec, started: StartedNode, op
     const text = await readFrom(paths.serverLog, started.logOffset)
     const ready = READY_LINE.test(text) && (!isBroker || UNFENCED_LINE.test(text))
     return ready ? 'ready' : undefined
-  }, { timeoutMs: options.timeoutMs, initialDelayMs: 100, maxDelayMs: 500, ...(options.signal ? { signal: options.signal } : {}) })
+  }, { timeoutMs: options.timeoutMs, initialDelayMs: 100, maxDelayMs: 500, signal: options.signal })
   if (outcome === 'ready') return
   const logTail = await failureTail(paths, started.logOffset)
   if (outcome === 'died') {

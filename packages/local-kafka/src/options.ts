@@ -53,7 +53,9 @@ export function validateNodeCount (nodes: number): number {
 }
 
 export function resolveLocalClusterOptions (options: Partial<LocalClusterOptions> = {}): Readonly<LocalClusterOptions> {
-  const merged: LocalClusterOptions = { ...defaultLocalClusterOptions, ...options }
+  // An option given as undefined means "the default", not "unset".
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
+  const merged: LocalClusterOptions = { ...defaultLocalClusterOptions, ...given }
   if (options.cacheDir === undefined && options.env !== undefined) merged.cacheDir = defaultCacheDir(options.env)
   merged.dir = resolve(merged.dir)
   merged.cacheDir = resolve(merged.cacheDir)

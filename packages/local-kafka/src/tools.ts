@@ -81,7 +81,7 @@ export function kafkaToolJavaArgs (distribution: KafkaDistribution, tool: string
 /** Runs a tool and collects its output. */
 export function runKafkaTool (distribution: KafkaDistribution, tool: string, args: readonly string[], options: { signal?: AbortSignal, env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
   const env = options.env ?? process.env
-  return runCommand(javaBinary(env), kafkaToolJavaArgs(distribution, tool, args), { env, ...(options.signal ? { signal: options.signal } : {}) })
+  return runCommand(javaBinary(env), kafkaToolJavaArgs(distribution, tool, args), { env, signal: options.signal })
 }
 
 /** Runs a tool attached to this terminal and resolves with its exit code. */

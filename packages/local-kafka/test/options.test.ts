@@ -10,6 +10,7 @@ test('resolveLocalClusterOptions should merge over the defaults, resolve paths a
   assert.equal(options.startTimeoutMs, 180_000)
   assert.ok(Object.isFrozen(options))
   assert.ok(Object.isFrozen(options.brokerConfig))
+  assert.equal(resolveLocalClusterOptions({ heapMb: undefined }).heapMb, 512, 'undefined means the default')
 })
 
 test('resolveLocalClusterOptions should name the option that is wrong', () => {

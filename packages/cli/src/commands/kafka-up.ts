@@ -20,17 +20,17 @@ export async function bringUp (flags: UpFlags): Promise<void> {
   const began = Date.now()
   const onProgress = (event: UpProgress) => {
     stepStarted[event.phase] ??= Date.now()
-    if (event.phase === 'fetch') progress.update(`fetching Kafka ${event.version} from Maven Central (first run only)`, { ...(expected.fetch ? { expectedMs: expected.fetch } : {}) })
+    if (event.phase === 'fetch') progress.update(`fetching Kafka ${event.version} from Maven Central (first run only)`, { expectedMs: expected.fetch })
     if (event.phase === 'format') progress.update(`formatting storage of ${event.nodes} nodes`)
     if (event.phase === 'start') {
-      progress.update('nodes ready', { done: event.ready, total: event.total, ...(expected.start ? { expectedMs: expected.start } : {}) })
+      progress.update('nodes ready', { done: event.ready, total: event.total, expectedMs: expected.start })
     }
     if (event.phase === 'quorum') progress.update('checking the KRaft quorum')
   }
   const nodes = flags.nodes ?? context.config.kafka?.nodes
   let result
   try {
-    result = await context.cluster.up({ ...(nodes === undefined ? {} : { nodes }), onProgress, signal: interruptSignal() })
+    result = await context.cluster.up({ nodes, onProgress, signal: interruptSignal() })
   } finally {
     progress.done()
   }
