@@ -8,4 +8,4 @@ tackle_node_ok || { echo "Node 22.22 or later is needed: run bash scripts/bootst
 npx tsc --noEmit -p .
 exec node --disable-warning=ExperimentalWarning --test --test-concurrency=1 \
   --test-global-setup=scripts/test-global-setup.ts \
-  "$@" 'packages/*/test/**/*.test.ts'
+  "$@" 'test/**/*.test.ts' 'packages/*/test/**/*.test.ts'
