@@ -1,0 +1,65 @@
+export const ClientErrorCodes = {
+  INVALID_VALUE: 'TACKLE_CLIENT_INVALID_VALUE',
+  TOO_LARGE: 'TACKLE_CLIENT_TOO_LARGE',
+  RETRIES_EXHAUSTED: 'TACKLE_CLIENT_RETRIES_EXHAUSTED',
+  FATAL: 'TACKLE_CLIENT_FATAL',
+  BUFFER_FULL: 'TACKLE_CLIENT_BUFFER_FULL',
+  CLOSED: 'TACKLE_CLIENT_CLOSED',
+  INVALID_OPTIONS: 'TACKLE_CLIENT_INVALID_OPTIONS',
+  TOPIC_FAILED: 'TACKLE_CLIENT_TOPIC_FAILED',
+} as const
+
+export type ClientErrorCode = (typeof ClientErrorCodes)[keyof typeof ClientErrorCodes]
+
+export const clientErrorFixes: Record<ClientErrorCode, string> = {
+  TACKLE_CLIENT_INVALID_VALUE: 'The value does not match its topic\'s schema at the path named; fix the value or the schema. Nothing was sent.',
+  TACKLE_CLIENT_TOO_LARGE: 'The serialized record is larger than maxRecordBytes (and the broker\'s message.max.bytes); split it. Nothing was sent.',
+  TACKLE_CLIENT_RETRIES_EXHAUSTED: 'The cluster did not acknowledge within deliveryTimeoutMs; the record may or may not be stored (indeterminate). Check cluster health; resend with the same event id so consumers can dedupe.',
+  TACKLE_CLIENT_FATAL: 'Kafka refused the record for a reason retrying cannot fix (authorization, a missing topic, a policy); the cause names it.',
+  TACKLE_CLIENT_BUFFER_FULL: 'The producer\'s buffer stayed full: the cluster is slower than the sender. Slow down, raise maxBufferBytes, or use onBufferFull: \'wait\'.',
+  TACKLE_CLIENT_CLOSED: 'The producer was closed; create a new one.',
+  TACKLE_CLIENT_INVALID_OPTIONS: 'Correct the option named in the message.',
+  TACKLE_CLIENT_TOPIC_FAILED: 'Creating or describing a topic failed; the cause names the broker\'s reason.',
+}
+
+export interface ClientErrorFacts {
+  cause?: unknown
+  canRetry?: boolean
+  topic?: string
+  partition?: number
+  /** JSON-pointer paths of the values that failed validation. */
+  paths?: string[]
+  /** True when the record may have been stored although the send failed. */
+  indeterminate?: boolean
+}
+
+export class ClientError extends Error {
+  readonly code: ClientErrorCode
+  readonly canRetry: boolean
+  readonly fix: string
+  readonly topic: string | undefined
+  readonly partition: number | undefined
+  readonly paths: string[]
+  readonly indeterminate: boolean
+
+  constructor (code: ClientErrorCode, message: string, facts: ClientErrorFacts = {}) {
+    super(message, facts.cause === undefined ? undefined : { cause: facts.cause })
+    this.name = 'ClientError'
+    this.code = code
+    this.canRetry = facts.canRetry ?? false
+    this.fix = clientErrorFixes[code]
+    this.topic = facts.topic
+    this.partition = facts.partition
+    this.paths = facts.paths ?? []
+    this.indeterminate = facts.indeterminate ?? false
+  }
+}
+
+/** Kafka's error name (UNKNOWN_TOPIC_OR_PARTITION, ...) somewhere in a @platformatic/kafka error tree. */
+export function kafkaErrorNames (error: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return []
+  seen.add(error)
+  const e = error as { apiId?: unknown, errors?: unknown[], cause?: unknown }
+  const own = typeof e.apiId === 'string' ? [e.apiId] : []
+  return [...own, ...(e.errors ?? []).flatMap(x => kafkaErrorNames(x, seen)), ...kafkaErrorNames(e.cause, seen)]
+}

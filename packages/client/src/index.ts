@@ -1,0 +1,8 @@
+export { ClientError, ClientErrorCodes, clientErrorFixes, type ClientErrorCode } from './errors.ts'
+export { producerMetrics, type ProducerMetrics } from './metrics.ts'
+export { defaultProducerOptions, type Compression, type ProducerOptions } from './producer/options.ts'
+export { TackleProducer, type CloseReport, type RecordMetadata, type SendOptions } from './producer/producer.ts'
+export { backoffMs, defaultBackoffOptions, retriesWithin, type BackoffOptions } from './retry.ts'
+export { defineTopic, type TopicDefinition, type TopicOptions } from './topics/define-topic.ts'
+export { jsonSerde, type Serde } from './topics/serde.ts'
+export { default as Type } from 'typebox'

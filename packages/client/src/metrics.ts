@@ -1,0 +1,37 @@
+// Prometheus metrics every Tackle producer gets for free, named by Prometheus' conventions
+// (base units, _total counters) and prefixed tackle_. One set per registry, labelled by client id.
+import { Counter, Gauge, Histogram, register as defaultRegistry, type Registry } from 'prom-client'
+
+export interface ProducerMetrics {
+  sent: Counter<'client_id' | 'topic'>
+  acked: Counter<'client_id' | 'topic'>
+  failed: Counter<'client_id' | 'topic' | 'reason'>
+  retries: Counter<'client_id'>
+  ackLatency: Histogram<'client_id'>
+  bufferBytes: Gauge<'client_id'>
+}
+
+const byRegistry = new WeakMap<Registry, ProducerMetrics>()
+
+export function producerMetrics (registry: Registry = defaultRegistry): ProducerMetrics {
+  let metrics = byRegistry.get(registry)
+  if (!metrics) {
+    const registers = [registry]
+    metrics = {
+      sent: new Counter({ name: 'tackle_producer_records_sent_total', help: 'Records handed to the producer', labelNames: ['client_id', 'topic'], registers }),
+      acked: new Counter({ name: 'tackle_producer_records_acked_total', help: 'Records the cluster acknowledged (acks=all)', labelNames: ['client_id', 'topic'], registers }),
+      failed: new Counter({ name: 'tackle_producer_records_failed_total', help: 'Records whose send failed, by reason (error code)', labelNames: ['client_id', 'topic', 'reason'], registers }),
+      retries: new Counter({ name: 'tackle_producer_retries_total', help: 'Produce requests retried after a retriable error', labelNames: ['client_id'], registers }),
+      ackLatency: new Histogram({
+        name: 'tackle_producer_ack_latency_seconds',
+        help: 'Time from send() to the acknowledgement',
+        labelNames: ['client_id'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+        registers,
+      }),
+      bufferBytes: new Gauge({ name: 'tackle_producer_buffer_bytes', help: 'Bytes of records waiting for acknowledgement', labelNames: ['client_id'], registers }),
+    }
+    byRegistry.set(registry, metrics)
+  }
+  return metrics
+}

@@ -1,0 +1,72 @@
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { ClientError, ClientErrorCodes } from '../errors.ts'
+import { defaultBackoffOptions, type BackoffOptions } from '../retry.ts'
+
+export type Compression = 'lz4' | 'zstd' | 'gzip' | 'snappy' | 'none'
+
+export interface ProducerOptions {
+  bootstrapBrokers: readonly string[]
+  clientId: string
+  compression: Compression
+  /** How long a record may wait for others to share its request. */
+  lingerMs: number
+  /** A request carries at most this many bytes of records. */
+  batchBytes: number
+  /** Records waiting for acknowledgement may hold at most this much memory. */
+  maxBufferBytes: number
+  maxRecordBytes: number
+  /** With a full buffer, send() waits for room (up to maxBlockMs) or rejects at once. */
+  onBufferFull: 'wait' | 'reject'
+  maxBlockMs: number
+  /** From send() to acknowledgement, retries included, as Java's delivery.timeout.ms. */
+  deliveryTimeoutMs: number
+  requestTimeoutMs: number
+  backoff: BackoffOptions
+  /**
+   * Turning idempotence off gives up exactly-once writes per partition: a retried request can
+   * store a record twice. It needs this explicit opt-in and logs a warning.
+   */
+  unsafeDisableIdempotence: boolean
+  registry: Registry | undefined
+  logger: Logger | undefined
+}
+
+export const defaultProducerOptions = Object.freeze({
+  clientId: 'tackle-producer',
+  compression: 'lz4',
+  lingerMs: 5,
+  batchBytes: 1024 * 1024,
+  maxBufferBytes: 32 * 1024 * 1024,
+  maxRecordBytes: 1024 * 1024 - 512,
+  onBufferFull: 'wait',
+  maxBlockMs: 60_000,
+  deliveryTimeoutMs: 120_000,
+  requestTimeoutMs: 30_000,
+  backoff: defaultBackoffOptions,
+  unsafeDisableIdempotence: false,
+  registry: undefined,
+  logger: undefined,
+}) satisfies Omit<ProducerOptions, 'bootstrapBrokers'>
+
+const COMPRESSIONS: readonly Compression[] = ['lz4', 'zstd', 'gzip', 'snappy', 'none']
+
+function invalid (message: string): never {
+  throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, message)
+}
+
+export function resolveProducerOptions (options: Partial<ProducerOptions> & Pick<ProducerOptions, 'bootstrapBrokers'>): Readonly<ProducerOptions> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+  const merged: ProducerOptions = { ...defaultProducerOptions, ...given } as ProducerOptions
+  if (!Array.isArray(merged.bootstrapBrokers) || merged.bootstrapBrokers.length === 0) invalid('bootstrapBrokers must list at least one HOST:PORT')
+  if (!COMPRESSIONS.includes(merged.compression)) invalid(`compression must be one of ${COMPRESSIONS.join(', ')}, got ${String(merged.compression)}`)
+  for (const name of ['lingerMs', 'batchBytes', 'maxBufferBytes', 'maxRecordBytes', 'maxBlockMs', 'deliveryTimeoutMs', 'requestTimeoutMs'] as const) {
+    const value = merged[name]
+    if (!Number.isFinite(value) || value < 0) invalid(`${name} must be a number ≥ 0, got ${value}`)
+  }
+  if (merged.maxRecordBytes > merged.maxBufferBytes) invalid('maxRecordBytes must not exceed maxBufferBytes')
+  if (merged.onBufferFull !== 'wait' && merged.onBufferFull !== 'reject') invalid(`onBufferFull must be 'wait' or 'reject', got ${String(merged.onBufferFull)}`)
+  merged.bootstrapBrokers = Object.freeze([...merged.bootstrapBrokers])
+  merged.backoff = Object.freeze({ ...merged.backoff })
+  return Object.freeze(merged)
+}

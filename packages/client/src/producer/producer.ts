@@ -1,0 +1,329 @@
+// The safe producer. Every send() resolves only once the cluster acknowledged it (acks=all,
+// idempotent), or rejects with a typed error. Records wait in a bounded buffer; one request is in
+// flight at a time, so a retried request can never overtake a later one, and @platformatic/kafka's
+// own retries (same producer id and sequence numbers, so the broker drops duplicates) do the
+// recovering, bounded by deliveryTimeoutMs.
+import { Producer, type MessageToProduce } from '@platformatic/kafka'
+import pino, { type Logger } from 'pino'
+import { ClientError, ClientErrorCodes, kafkaErrorNames, type ClientErrorCode } from '../errors.ts'
+import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
+import { backoffMs, retriesWithin } from '../retry.ts'
+import type { TopicDefinition } from '../topics/define-topic.ts'
+import { resolveProducerOptions, type ProducerOptions } from './options.ts'
+import { partitionForKey } from './partitioner.ts'
+
+export interface RecordMetadata {
+  topic: string
+  partition: number
+  offset: bigint
+}
+
+export interface SendOptions {
+  key?: string
+  headers?: Record<string, string>
+}
+
+export interface CloseReport {
+  delivered: number
+  /** Records that were still unacknowledged at the deadline, rejected with TACKLE_CLIENT_CLOSED. */
+  undelivered: number
+}
+
+interface Pending {
+  topic: string
+  key: Buffer | undefined
+  value: Buffer
+  headers: Map<string, string> | undefined
+  bytes: number
+  enqueuedAt: number
+  resolve (metadata: RecordMetadata): void
+  reject (error: ClientError): void
+}
+
+type WireProducer = Producer<Buffer, Buffer, string, string>
+
+/** Kafka errors that no retry will fix, and what they mean for the caller. */
+const FATAL: Record<string, ClientErrorCode> = {
+  MESSAGE_TOO_LARGE: ClientErrorCodes.TOO_LARGE,
+  RECORD_LIST_TOO_LARGE: ClientErrorCodes.TOO_LARGE,
+  TOPIC_AUTHORIZATION_FAILED: ClientErrorCodes.FATAL,
+  CLUSTER_AUTHORIZATION_FAILED: ClientErrorCodes.FATAL,
+  INVALID_RECORD: ClientErrorCodes.FATAL,
+  INVALID_TOPIC_EXCEPTION: ClientErrorCodes.FATAL,
+  UNKNOWN_TOPIC_OR_PARTITION: ClientErrorCodes.FATAL,
+  POLICY_VIOLATION: ClientErrorCodes.FATAL,
+}
+
+const PARTITION_COUNT_MAX_AGE_MS = 60_000
+const METADATA_RETRIES = 4
+
+export class TackleProducer {
+  readonly options: Readonly<ProducerOptions>
+  readonly #wire: WireProducer
+  readonly #metrics: ProducerMetrics
+  readonly #logger: Logger
+  #queue: Pending[] = []
+  #bufferedBytes = 0
+  /** Handed over by send() and neither acknowledged nor failed yet. */
+  #unsettled = 0
+  /** send() calls waiting for room in a full buffer: handed over, not yet queued. */
+  #waitingForRoom = 0
+  #roomWaiters: Array<() => void> = []
+  #inFlight: Promise<void> | undefined
+  #linger: NodeJS.Timeout | undefined
+  #partitionCounts = new Map<string, { count: number, at: number }>()
+  #closed = false
+  /** close() gave up waiting: nothing is queued any more. */
+  #abandoned = false
+  #delivered = 0
+
+  constructor (options: Partial<ProducerOptions> & Pick<ProducerOptions, 'bootstrapBrokers'>) {
+    this.options = resolveProducerOptions(options)
+    this.#metrics = producerMetrics(this.options.registry)
+    this.#logger = (this.options.logger ?? pino({ level: 'warn' })).child({ component: 'tackle-producer', clientId: this.options.clientId })
+    if (this.options.unsafeDisableIdempotence) {
+      this.#logger.warn('idempotence is off (unsafeDisableIdempotence): a retried request can store a record twice')
+    }
+    const idempotent = !this.options.unsafeDisableIdempotence
+    this.#wire = new Producer({
+      clientId: this.options.clientId,
+      bootstrapBrokers: [...this.options.bootstrapBrokers],
+      idempotent,
+      acks: -1,
+      compression: this.options.compression,
+      timeout: this.options.requestTimeoutMs,
+      // Bounded, so that a request that cannot succeed ends within the delivery timeout instead
+      // of blocking the records behind it for ever.
+      retries: retriesWithin(this.options.deliveryTimeoutMs, this.options.backoff),
+      retryDelay: (_client, _operation, attempt) => {
+        this.#metrics.retries.inc({ client_id: this.options.clientId })
+        return backoffMs(attempt, this.options.backoff)
+      },
+      autocreateTopics: false,
+    })
+  }
+
+  /**
+   * Validates, serializes and buffers one record; resolves when the cluster acknowledged it.
+   * A record is handed over when send() returns with room in the buffer, so records sent one
+   * after another are stored in that order, and close() delivers every one of them.
+   */
+  send<T> (topic: TopicDefinition<T>, value: T, options: SendOptions = {}): Promise<RecordMetadata> {
+    let record: Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>
+    try {
+      record = this.#prepare(topic, value, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (this.#bufferedBytes + record.bytes <= this.options.maxBufferBytes) return this.#enqueue(record)
+    return this.#awaitRoom(record.bytes, topic.name).then(() => this.#enqueue(record))
+  }
+
+  #prepare<T> (topic: TopicDefinition<T>, value: T, options: SendOptions): Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'> {
+    if (this.#closed) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer is closed', { topic: topic.name })
+    const valid = topic.validate(value)
+    const payload = topic.serde.serialize(valid)
+    const keyText = options.key ?? topic.key(valid)
+    const key = keyText === undefined ? undefined : Buffer.from(keyText)
+    const headers = options.headers ? new Map(Object.entries(options.headers)) : undefined
+    const bytes = payload.length + (key?.length ?? 0) + [...(headers ?? [])].reduce((n, [k, v]) => n + k.length + v.length, 0)
+    if (bytes > this.options.maxRecordBytes) {
+      this.#metrics.failed.inc({ client_id: this.options.clientId, topic: topic.name, reason: ClientErrorCodes.TOO_LARGE })
+      throw new ClientError(ClientErrorCodes.TOO_LARGE, `record for "${topic.name}" is ${bytes} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, { topic: topic.name })
+    }
+    return { topic: topic.name, key, value: payload, headers, bytes }
+  }
+
+  async #enqueue (prepared: Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>): Promise<RecordMetadata> {
+    if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic: prepared.topic })
+    this.#metrics.sent.inc({ client_id: this.options.clientId, topic: prepared.topic })
+    const started = performance.now()
+    const metadata = await new Promise<RecordMetadata>((resolve, reject) => {
+      this.#queue.push({ ...prepared, enqueuedAt: Date.now(), resolve, reject })
+      this.#bufferedBytes += prepared.bytes
+      this.#unsettled++
+      this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
+      this.#schedule()
+    })
+    this.#metrics.ackLatency.observe({ client_id: this.options.clientId }, (performance.now() - started) / 1000)
+    return metadata
+  }
+
+  async #awaitRoom (bytes: number, topic: string): Promise<void> {
+    const full = () => new ClientError(ClientErrorCodes.BUFFER_FULL, `the producer buffer holds ${this.#bufferedBytes} of ${this.options.maxBufferBytes} bytes`, { topic, canRetry: true })
+    if (this.options.onBufferFull === 'reject') {
+      this.#metrics.failed.inc({ client_id: this.options.clientId, topic, reason: ClientErrorCodes.BUFFER_FULL })
+      throw full()
+    }
+    const deadline = Date.now() + this.options.maxBlockMs
+    this.#waitingForRoom++
+    try {
+      while (this.#bufferedBytes + bytes > this.options.maxBufferBytes) {
+        const left = deadline - Date.now()
+        if (left <= 0) throw full()
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, left)
+          this.#roomWaiters.push(() => { clearTimeout(timer); resolve() })
+        })
+      }
+    } finally {
+      this.#waitingForRoom--
+    }
+  }
+
+  #release (record: Pending): void {
+    this.#unsettled--
+    this.#bufferedBytes -= record.bytes
+    this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
+    const waiters = this.#roomWaiters
+    this.#roomWaiters = []
+    for (const wake of waiters) wake()
+  }
+
+  #queuedBytes (): number {
+    let n = 0
+    for (const record of this.#queue) n += record.bytes
+    return n
+  }
+
+  #schedule (): void {
+    if (this.#inFlight || this.#queue.length === 0) return
+    if (this.#closed || this.#queuedBytes() >= this.options.batchBytes || this.options.lingerMs === 0) {
+      this.#drain()
+      return
+    }
+    this.#linger ??= setTimeout(() => {
+      this.#linger = undefined
+      this.#drain()
+    }, this.options.lingerMs)
+  }
+
+  #drain (): void {
+    clearTimeout(this.#linger)
+    this.#linger = undefined
+    if (this.#inFlight || this.#queue.length === 0) return
+    let bytes = 0
+    let count = 0
+    while (count < this.#queue.length && (count === 0 || bytes + (this.#queue[count] as Pending).bytes <= this.options.batchBytes)) {
+      bytes += (this.#queue[count] as Pending).bytes
+      count++
+    }
+    const batch = this.#queue.splice(0, count)
+    this.#inFlight = this.#sendBatch(batch).finally(() => {
+      this.#inFlight = undefined
+      this.#schedule()
+    })
+  }
+
+  async #partitionCount (topic: string): Promise<number> {
+    const cached = this.#partitionCounts.get(topic)
+    if (cached && Date.now() - cached.at < PARTITION_COUNT_MAX_AGE_MS) return cached.count
+    // A few quick retries: a topic created a moment ago may not have reached every broker yet,
+    // but a topic that does not exist must fail fast (auto-creation is off).
+    const metadata = await this.#wire.metadata({ topics: [topic], forceUpdate: true, retries: METADATA_RETRIES })
+    const count = metadata.topics.get(topic)?.partitionsCount ?? 0
+    this.#partitionCounts.set(topic, { count, at: Date.now() })
+    return count
+  }
+
+  async #sendBatch (batch: Pending[]): Promise<void> {
+    // Partitions are chosen here, not by the wire library, so each record's offset can be told:
+    // a partition's records in one request get consecutive offsets from its base offset.
+    const partitionOf = new Map<Pending, number>()
+    const sendable: Pending[] = []
+    for (const topic of new Set(batch.map(r => r.topic))) {
+      const records = batch.filter(r => r.topic === topic)
+      let count: number
+      try {
+        count = await this.#partitionCount(topic)
+      } catch (cause) {
+        this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
+        continue
+      }
+      const sticky = Math.floor(Math.random() * count)
+      for (const record of records) partitionOf.set(record, record.key ? partitionForKey(record.key, count) : sticky)
+      sendable.push(...records)
+    }
+    if (sendable.length === 0) return
+
+    const messages: Array<MessageToProduce<Buffer, Buffer, string, string>> = sendable.map(r => ({
+      topic: r.topic, partition: partitionOf.get(r) as number, key: r.key, value: r.value, headers: r.headers,
+    }))
+    const oldest = Math.min(...sendable.map(r => r.enqueuedAt))
+    const timeout = Math.max(1, oldest + this.options.deliveryTimeoutMs - Date.now())
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<'expired'>(resolve => { timer = setTimeout(() => resolve('expired'), timeout) })
+    const sent = this.#wire.send({ messages }).then(result => ({ result, error: undefined }), (error: Error & { produced?: { offsets?: Array<{ topic: string, partition: number, offset: bigint }> } }) => ({ result: error.produced, error }))
+    const outcome = await Promise.race([sent, expired])
+    clearTimeout(timer)
+
+    if (outcome === 'expired') {
+      this.#fail(sendable, ClientErrorCodes.RETRIES_EXHAUSTED, `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)`, undefined, true)
+      // Keep the request slot until the wire library gives up, so nothing overtakes it.
+      await sent
+      return
+    }
+    const bases = new Map((outcome.result?.offsets ?? []).map(o => [`${o.topic}\0${o.partition}`, BigInt(o.offset)]))
+    const seen = new Map<string, bigint>()
+    const failed: Pending[] = []
+    for (const record of sendable) {
+      const partition = partitionOf.get(record) as number
+      const slot = `${record.topic}\0${partition}`
+      const base = bases.get(slot)
+      if (base === undefined) {
+        failed.push(record)
+        continue
+      }
+      const index = seen.get(slot) ?? 0n
+      seen.set(slot, index + 1n)
+      this.#release(record)
+      this.#delivered++
+      this.#metrics.acked.inc({ client_id: this.options.clientId, topic: record.topic })
+      record.resolve({ topic: record.topic, partition, offset: base + index })
+    }
+    if (failed.length > 0) {
+      const names = kafkaErrorNames(outcome.error)
+      const fatal = names.map(n => FATAL[n]).find(c => c !== undefined)
+      const why = outcome.error?.message ?? 'the cluster did not acknowledge these partitions'
+      this.#fail(failed, fatal ?? ClientErrorCodes.RETRIES_EXHAUSTED, `${why}${names.length ? ` (${[...new Set(names)].join(', ')})` : ''}`, outcome.error, fatal === undefined)
+    }
+  }
+
+  #fail (records: Pending[], code: ClientErrorCode, message: string, cause?: unknown, indeterminate = false): void {
+    for (const record of records) {
+      this.#release(record)
+      this.#metrics.failed.inc({ client_id: this.options.clientId, topic: record.topic, reason: code })
+      record.reject(new ClientError(code, message, { cause, topic: record.topic, indeterminate, canRetry: code === ClientErrorCodes.RETRIES_EXHAUSTED }))
+    }
+    this.#logger.error({ code, records: records.length, err: cause }, message)
+  }
+
+  /** Resolves when every record handed over so far is acknowledged or failed. */
+  async flush (): Promise<void> {
+    while (this.#queue.length > 0 || this.#inFlight || this.#waitingForRoom > 0) {
+      this.#drain()
+      // A woken send() queues its record in a later turn of the event loop.
+      await (this.#inFlight ?? new Promise(setImmediate))
+    }
+  }
+
+  /**
+   * Stops taking records, delivers what it holds within `timeoutMs`, rejects the rest with
+   * TACKLE_CLIENT_CLOSED, and says how many were not delivered.
+   */
+  async close (options: { timeoutMs?: number } = {}): Promise<CloseReport> {
+    this.#closed = true
+    const timeoutMs = options.timeoutMs ?? this.options.deliveryTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([this.flush(), new Promise(resolve => { timer = setTimeout(resolve, timeoutMs) })])
+    clearTimeout(timer)
+    this.#abandoned = true
+    const undelivered = this.#unsettled + this.#waitingForRoom
+    const left = this.#queue.splice(0)
+    if (left.length > 0) this.#fail(left, ClientErrorCodes.CLOSED, `the producer closed with ${undelivered} records undelivered after ${timeoutMs} ms`)
+    // Closing the connections ends a request still in flight; its records fail with its error.
+    await this.#wire.close(true)
+    await this.#inFlight
+    return { delivered: this.#delivered, undelivered }
+  }
+}

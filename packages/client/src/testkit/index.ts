@@ -1,0 +1,3 @@
+export { readAll } from './read-all.ts'
+export { checkSequences, producerSequenceOrigin, type AckedRecord, type Position, type ReadRecord, type SequenceReport, type ValueOrigin } from './sequence-checker.ts'
+export { testTopicName } from './topics.ts'

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto'
+import { Consumer } from '@platformatic/kafka'
+import type { ReadRecord } from './sequence-checker.ts'
+
+/**
+ * Reads a topic from the earliest offset in a fresh group until `expected` records arrived or no
+ * new record came for `idleMs`: the final drain of a loss check.
+ */
+export async function readAll (bootstrapBrokers: readonly string[], topic: string, options: { expected?: number, idleMs?: number, timeoutMs?: number } = {}): Promise<ReadRecord[]> {
+  const consumer = new Consumer({ groupId: `drain-${randomUUID()}`, clientId: 'tackle-drain', bootstrapBrokers: [...bootstrapBrokers] })
+  const records: ReadRecord[] = []
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false })
+    const idleMs = options.idleMs ?? 3000
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000)
+    await new Promise<void>((resolve, reject) => {
+      const done = () => { clearTimeout(idle); clearInterval(watchdog); resolve() }
+      let idle = setTimeout(done, idleMs)
+      const watchdog = setInterval(() => { if (Date.now() > deadline) done() }, 500)
+      stream.on('data', message => {
+        records.push({ value: (message.value as Buffer).toString('utf8'), partition: message.partition, offset: message.offset })
+        clearTimeout(idle)
+        if (options.expected !== undefined && records.length >= options.expected) {
+          // Linger a little: more than expected means duplicates, which the caller must see.
+          idle = setTimeout(done, 500)
+        } else {
+          idle = setTimeout(done, idleMs)
+        }
+      })
+      stream.on('error', reject)
+    })
+    await stream.close()
+  } finally {
+    await consumer.close(true)
+  }
+  return records
+}
