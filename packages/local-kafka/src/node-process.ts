@@ -41,6 +41,7 @@ export function nodePaths (clusterDir: string, id: number): NodePaths {
  * turn needs a quorum leader.
  */
 const READY_LINE = /Kafka Server started/
+const EXEC_TIMEOUT_MS = 10_000
 const UNFENCED_LINE = /The broker has been unfenced|Transitioning from RECOVERY to RUNNING/
 
 export interface StartNodeOptions {
@@ -110,8 +111,14 @@ export async function spawnNode (node: NodeSpec, options: StartNodeOptions): Pro
       child.once('error', reject)
     })
     child.unref()
+    // Until the child has exec'd, /proc shows the parent's command line, without the marker:
+    // wait for it, or a readiness check right after would take the node for dead.
+    if (!await waitForNodeState(pid, nodeMarker(paths.nodeDir), 'running', EXEC_TIMEOUT_MS)) {
+      throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `node ${node.id} (pid ${pid}) did not start ${java} within ${EXEC_TIMEOUT_MS / 1000} s`, { nodeId: node.id })
+    }
     return { pid, logOffset }
   } catch (cause) {
+    if (cause instanceof LocalKafkaError) throw cause
     throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `could not run ${java} for node ${node.id}`, { nodeId: node.id, cause })
   } finally {
     closeSync(out)
@@ -121,7 +128,8 @@ export async function spawnNode (node: NodeSpec, options: StartNodeOptions): Pro
 async function failureTail (paths: NodePaths, logOffset: number): Promise<string> {
   const server = relevantTail(await readFrom(paths.serverLog, logOffset))
   const stdout = relevantTail(await readFrom(paths.stdoutLog, 0, 64 * 1024), 10)
-  return [server && `${paths.serverLog}:\n${server}`, stdout && `${paths.stdoutLog}:\n${stdout}`].filter(Boolean).join('\n')
+  const parts = [server && `${paths.serverLog}:\n${server}`, stdout && `${paths.stdoutLog}:\n${stdout}`].filter(Boolean)
+  return parts.length > 0 ? parts.join('\n') : `(nothing in ${paths.serverLog} or ${paths.stdoutLog})`
 }
 
 export interface WaitForReadyOptions {

@@ -1,0 +1,88 @@
+// Creates declared topics with Tackle's safe settings and reports existing ones that are weaker:
+// replication factor min(3, brokers), min.insync.replicas min(2, brokers), no unclean leader
+// election (Jepsen's Kafka analysis: anything less can lose acknowledged writes).
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
+import { ClientError, ClientErrorCodes, kafkaErrorNames } from '../errors.ts'
+import type { TopicDefinition } from './define-topic.ts'
+
+export interface WeakTopic {
+  topic: string
+  problems: string[]
+}
+
+export interface EnsureTopicsResult {
+  created: string[]
+  existing: string[]
+  weak: WeakTopic[]
+}
+
+export interface EnsureTopicsOptions {
+  bootstrapBrokers: readonly string[]
+  topics: ReadonlyArray<TopicDefinition<never> | { name: string, partitions: number, config: Readonly<Record<string, string>> }>
+  clientId?: string
+}
+
+export function safeTopicSettings (brokers: number): { replicationFactor: number, minInsyncReplicas: number } {
+  return { replicationFactor: Math.min(3, brokers), minInsyncReplicas: Math.min(2, brokers) }
+}
+
+/** What makes an existing topic weaker than Tackle's defaults, in words an operator acts on. */
+export function topicWeaknesses (replicationFactor: number, configs: ReadonlyMap<string, string | null | undefined>, brokers: number): string[] {
+  const safe = safeTopicSettings(brokers)
+  const minIsr = Number(configs.get('min.insync.replicas') ?? 1)
+  const problems: string[] = []
+  if (replicationFactor < safe.replicationFactor) problems.push(`replication factor ${replicationFactor} < ${safe.replicationFactor}`)
+  if (minIsr < safe.minInsyncReplicas) problems.push(`min.insync.replicas ${minIsr} < ${safe.minInsyncReplicas}`)
+  if (replicationFactor > 1 && replicationFactor <= minIsr) problems.push(`replication factor ${replicationFactor} ≤ min.insync.replicas ${minIsr}: one broker down stops all writes`)
+  if (configs.get('unclean.leader.election.enable') === 'true') problems.push('unclean.leader.election.enable=true can lose acknowledged records')
+  return problems
+}
+
+export async function ensureTopics (options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
+  const admin = new Admin({ clientId: options.clientId ?? 'tackle-ensure-topics', bootstrapBrokers: [...options.bootstrapBrokers] })
+  try {
+    const metadata = await admin.metadata({ forceUpdate: true })
+    const brokers = metadata.brokers.size
+    const safe = safeTopicSettings(brokers)
+    const present = new Set(await admin.listTopics())
+    const result: EnsureTopicsResult = { created: [], existing: [], weak: [] }
+
+    for (const topic of options.topics) {
+      if (present.has(topic.name)) {
+        result.existing.push(topic.name)
+        continue
+      }
+      const configs = { 'min.insync.replicas': String(safe.minInsyncReplicas), 'unclean.leader.election.enable': 'false', ...topic.config }
+      try {
+        await admin.createTopics({
+          topics: [topic.name],
+          partitions: topic.partitions,
+          replicas: safe.replicationFactor,
+          configs: Object.entries(configs).map(([name, value]) => ({ name, value })),
+        })
+        result.created.push(topic.name)
+      } catch (error) {
+        // Another process created it between our look and our create: as good as ours.
+        if (!kafkaErrorNames(error).includes('TOPIC_ALREADY_EXISTS')) {
+          throw new ClientError(ClientErrorCodes.TOPIC_FAILED, `creating topic "${topic.name}" failed: ${(error as Error).message}`, { topic: topic.name, cause: error })
+        }
+        result.existing.push(topic.name)
+      }
+    }
+
+    if (result.existing.length > 0) {
+      const described = await admin.describeConfigs({ resources: result.existing.map(name => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name })) })
+      const existingMetadata = await admin.metadata({ topics: result.existing, forceUpdate: true })
+      for (const description of described) {
+        const partitions = existingMetadata.topics.get(description.resourceName)?.partitions ?? []
+        const replicationFactor = Math.min(...partitions.map(p => p.replicas.length))
+        const configs = new Map(description.configs.map(c => [c.name, c.value]))
+        const problems = topicWeaknesses(replicationFactor, configs, brokers)
+        if (problems.length > 0) result.weak.push({ topic: description.resourceName, problems })
+      }
+    }
+    return result
+  } finally {
+    await admin.close()
+  }
+}
