@@ -35,3 +35,31 @@ export function producerMetrics (registry: Registry = defaultRegistry): Producer
   }
   return metrics
 }
+
+export interface ConsumerMetrics {
+  consumed: Counter<'group' | 'topic'>
+  handled: Counter<'group' | 'topic' | 'outcome'>
+  duration: Histogram<'group' | 'topic'>
+  retries: Counter<'group' | 'topic'>
+  deadLettered: Counter<'group' | 'topic'>
+  buffered: Gauge<'group'>
+}
+
+const consumerByRegistry = new WeakMap<Registry, ConsumerMetrics>()
+
+export function consumerMetrics (registry: Registry = defaultRegistry): ConsumerMetrics {
+  let metrics = consumerByRegistry.get(registry)
+  if (!metrics) {
+    const registers = [registry]
+    metrics = {
+      consumed: new Counter({ name: 'tackle_consumer_records_consumed_total', help: 'Records fetched for a handler', labelNames: ['group', 'topic'], registers }),
+      handled: new Counter({ name: 'tackle_consumer_records_handled_total', help: 'Records done with, by outcome: ok, retry-topic, dlq', labelNames: ['group', 'topic', 'outcome'], registers }),
+      duration: new Histogram({ name: 'tackle_consumer_processing_duration_seconds', help: 'Handler time per record, tries included', labelNames: ['group', 'topic'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers }),
+      retries: new Counter({ name: 'tackle_consumer_retries_total', help: 'Handler tries after a failure', labelNames: ['group', 'topic'], registers }),
+      deadLettered: new Counter({ name: 'tackle_consumer_dlq_records_total', help: 'Records sent to the dead-letter topic', labelNames: ['group', 'topic'], registers }),
+      buffered: new Gauge({ name: 'tackle_consumer_buffered_records', help: 'Fetched records waiting for a handler', labelNames: ['group'], registers }),
+    }
+    consumerByRegistry.set(registry, metrics)
+  }
+  return metrics
+}

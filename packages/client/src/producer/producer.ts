@@ -3,7 +3,7 @@
 // flight at a time, so a retried request can never overtake a later one, and @platformatic/kafka's
 // own retries (same producer id and sequence numbers, so the broker drops duplicates) do the
 // recovering, bounded by deliveryTimeoutMs.
-import { Producer, type MessageToProduce } from '@platformatic/kafka'
+import { Producer, stringSerializer, type MessageToProduce } from '@platformatic/kafka'
 import pino, { type Logger } from 'pino'
 import { ClientError, ClientErrorCodes, kafkaErrorNames, type ClientErrorCode } from '../errors.ts'
 import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
@@ -100,6 +100,7 @@ export class TackleProducer {
         return backoffMs(attempt, this.options.backoff)
       },
       autocreateTopics: false,
+      serializers: { headerKey: stringSerializer as (data?: string) => Buffer, headerValue: stringSerializer as (data?: string) => Buffer },
     })
   }
 
@@ -259,8 +260,12 @@ export class TackleProducer {
 
     if (outcome === 'expired') {
       this.#fail(sendable, ClientErrorCodes.RETRIES_EXHAUSTED, `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)`, undefined, true)
-      // Keep the request slot until the wire library gives up, so nothing overtakes it.
-      await sent
+      // Keep the request slot until the wire library gives up, so nothing overtakes it; but not
+      // for ever, should it never settle at all.
+      let grace: NodeJS.Timeout | undefined
+      const settled = await Promise.race([sent.then(() => true), new Promise<false>(resolve => { grace = setTimeout(() => resolve(false), this.options.requestTimeoutMs) })])
+      clearTimeout(grace)
+      if (!settled) this.#logger.error({ records: sendable.length }, 'a produce request never settled; moving on')
       return
     }
     const bases = new Map((outcome.result?.offsets ?? []).map(o => [`${o.topic}\0${o.partition}`, BigInt(o.offset)]))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Admin } from '@platformatic/kafka'
+import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import { Registry } from 'prom-client'
 import Type from 'typebox'
@@ -48,6 +48,20 @@ test('send should resolve with the offset the record was stored at', async (t) =
   assert.equal(report.read, 2000)
   const metrics = await p.options.registry?.getSingleMetricAsString('tackle_producer_records_acked_total')
   assert.match(metrics ?? '', new RegExp(`tackle_producer_records_acked_total\\{client_id="tackle-producer",topic="${topic.name}"\\} 2000`))
+})
+
+test('send should carry headers to the consumer', async (t) => {
+  const topic = await topicFor(t, 1)
+  const p = producer(t)
+  await p.send(topic, { id: 'h:1', n: 1 }, { headers: { 'x-source': 'web', traceparent: '00-abc' } })
+  const wire = new Consumer({ groupId: testTopicName('g'), clientId: 'headers', bootstrapBrokers: brokers, deserializers: stringDeserializers })
+  t.after(() => wire.close(true))
+  const stream = await wire.consume({ topics: [topic.name], mode: 'earliest' })
+  for await (const message of stream) {
+    assert.equal(message.headers.get('x-source'), 'web')
+    assert.equal(message.headers.get('traceparent'), '00-abc')
+    break
+  }
 })
 
 test('send should reject an invalid value before sending, naming the field', async (t) => {

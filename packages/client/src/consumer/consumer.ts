@@ -1,0 +1,174 @@
+// The consumer framework: at least once, in order per partition, partitions in parallel up to a
+// limit. An offset is committed only after its record was handled, or parked in the retry or
+// dead-letter topic, so a poison record never blocks its partition and is never lost. A slow
+// handler pauses fetching instead of letting records pile up.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Consumer, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka'
+import pino, { type Logger } from 'pino'
+import Type from 'typebox'
+import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
+import { TackleProducer } from '../producer/producer.ts'
+import { backoffMs } from '../retry.ts'
+import { defineTopic, type TopicDefinition } from '../topics/define-topic.ts'
+import { failureHeaders, readFailure, type Failure } from './failure-headers.ts'
+import { resolveConsumerOptions, type ConsumerOptions, type ConsumerOptionsInput } from './options.ts'
+
+type WireMessage = Message<Buffer, Buffer, string, string>
+
+/** Bytes as they came, for forwarding a record to the retry and dead-letter topics unchanged. */
+function passThroughTopic (name: string): TopicDefinition<Buffer> {
+  return defineTopic<Buffer>({ name, schema: Type.Unknown(), serde: { contentType: 'application/octet-stream', serialize: b => b, deserialize: b => b } })
+}
+
+export class TackleConsumer<T> {
+  readonly options: Readonly<ConsumerOptions<T>>
+  readonly #wire: Consumer<Buffer, Buffer, string, string>
+  readonly #producer: TackleProducer
+  readonly #metrics: ConsumerMetrics
+  readonly #logger: Logger
+  readonly #abort = new AbortController()
+  #stream: MessagesStream<Buffer, Buffer, string, string> | undefined
+  readonly #partitions = new Map<string, Promise<void>>()
+  #buffered = 0
+  #paused = false
+  #running = 0
+  readonly #slotWaiters: Array<() => void> = []
+
+  constructor (options: ConsumerOptionsInput<T>) {
+    this.options = resolveConsumerOptions(options)
+    this.#metrics = consumerMetrics(this.options.registry)
+    this.#logger = (this.options.logger ?? pino({ level: 'warn' })).child({ component: 'tackle-consumer', groupId: this.options.groupId })
+    this.#wire = new Consumer({
+      clientId: this.options.clientId,
+      groupId: this.options.groupId,
+      bootstrapBrokers: [...this.options.bootstrapBrokers],
+      deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string, headerValue: stringDeserializer as (data?: Buffer) => string },
+      autocreateTopics: false,
+    })
+    this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, registry: this.options.registry, logger: this.options.logger })
+  }
+
+  /** Joins the group and starts handling records; resolves once fetching has begun. */
+  async start (): Promise<void> {
+    const topics = [this.options.topic.name, ...(this.options.retryTopic ? [this.options.retryTopic] : [])]
+    this.#stream = await this.#wire.consume({ topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
+    this.#stream.on('data', (message: WireMessage) => this.#accept(message))
+    this.#stream.on('error', (error: Error) => this.#logger.error({ err: error }, 'consumer stream failed'))
+  }
+
+  #accept (message: WireMessage): void {
+    this.#metrics.consumed.inc({ group: this.options.groupId, topic: message.topic })
+    this.#buffered++
+    this.#metrics.buffered.set({ group: this.options.groupId }, this.#buffered)
+    if (this.#buffered >= this.options.maxBufferedRecords && !this.#paused) {
+      this.#paused = true
+      this.#stream?.pause()
+    }
+    // One promise chain per partition keeps its records in order.
+    const slot = `${message.topic}\0${message.partition}`
+    const previous = this.#partitions.get(slot) ?? Promise.resolve()
+    const next = previous.then(() => this.#withSlot(() => this.#handle(message))).catch((error: unknown) => {
+      this.#logger.error({ err: error, topic: message.topic, partition: message.partition, offset: String(message.offset) }, 'record left unhandled; it will be redelivered')
+    }).finally(() => {
+      this.#buffered--
+      this.#metrics.buffered.set({ group: this.options.groupId }, this.#buffered)
+      if (this.#paused && this.#buffered <= this.options.maxBufferedRecords / 2) {
+        this.#paused = false
+        this.#stream?.resume()
+      }
+      if (this.#partitions.get(slot) === next) this.#partitions.delete(slot)
+    })
+    this.#partitions.set(slot, next)
+  }
+
+  async #withSlot (work: () => Promise<void>): Promise<void> {
+    while (this.#running >= this.options.partitionConcurrency) await new Promise<void>(resolve => this.#slotWaiters.push(resolve))
+    this.#running++
+    try {
+      await work()
+    } finally {
+      this.#running--
+      this.#slotWaiters.shift()?.()
+    }
+  }
+
+  async #handle (message: WireMessage): Promise<void> {
+    if (this.#abort.signal.aborted) return
+    const started = performance.now()
+    const fromRetry = message.topic === this.options.retryTopic
+    const earlier = fromRetry ? readFailure(message.headers) : undefined
+    const origin = earlier?.origin ?? { topic: message.topic, partition: message.partition, offset: message.offset }
+    if (earlier?.retryAt) {
+      const wait = earlier.retryAt.getTime() - Date.now()
+      if (wait > 0) await sleep(wait, undefined, { signal: this.#abort.signal }).catch(() => undefined)
+      if (this.#abort.signal.aborted) return
+    }
+
+    let value: T
+    try {
+      value = this.options.topic.validate(this.options.topic.serde.deserialize(message.value))
+    } catch (error) {
+      // A record that cannot be read will never succeed: no retries, straight to the DLQ.
+      await this.#park(message, this.options.dlqTopic, { error: String((error as Error).message), attempts: 0, origin, failedAt: new Date() })
+      return this.#done(message, 'dlq', started)
+    }
+
+    const firstAttempt = (earlier?.attempts ?? 0) + 1
+    let lastError: unknown
+    for (let attempt = firstAttempt; attempt < firstAttempt + this.options.attempts; attempt++) {
+      if (attempt > firstAttempt) {
+        this.#metrics.retries.inc({ group: this.options.groupId, topic: message.topic })
+        await sleep(backoffMs(attempt - firstAttempt, this.options.backoff), undefined, { signal: this.#abort.signal }).catch(() => undefined)
+        if (this.#abort.signal.aborted) return
+      }
+      try {
+        await this.options.handler(value, { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt })
+        return this.#done(message, 'ok', started)
+      } catch (error) {
+        lastError = error
+      }
+    }
+    const attempts = firstAttempt + this.options.attempts - 1
+    const failure: Failure = { error: String((lastError as Error)?.message ?? lastError), attempts, origin, failedAt: new Date() }
+    if (!fromRetry && this.options.retryTopic) {
+      await this.#park(message, this.options.retryTopic, { ...failure, retryAt: new Date(Date.now() + this.options.retryDelayMs) })
+      return this.#done(message, 'retry-topic', started)
+    }
+    await this.#park(message, this.options.dlqTopic, failure)
+    this.#metrics.deadLettered.inc({ group: this.options.groupId, topic: origin.topic })
+    return this.#done(message, 'dlq', started)
+  }
+
+  /** Forwards the record's bytes unchanged, with the failure in its headers; acknowledged before the commit. */
+  async #park (message: WireMessage, topic: string, failure: Failure): Promise<void> {
+    await this.#producer.send(passThroughTopic(topic), message.value, {
+      ...(message.key ? { key: message.key.toString() } : {}),
+      headers: failureHeaders(failure, message.headers),
+    })
+  }
+
+  async #done (message: WireMessage, outcome: 'ok' | 'retry-topic' | 'dlq', started: number): Promise<void> {
+    this.#metrics.handled.inc({ group: this.options.groupId, topic: message.topic, outcome })
+    this.#metrics.duration.observe({ group: this.options.groupId, topic: message.topic }, (performance.now() - started) / 1000)
+    try {
+      await message.commit()
+    } catch (error) {
+      // After a rebalance the partition may belong to another member, which will see the record
+      // again: at least once, never an offset committed for a partition we no longer own.
+      this.#logger.warn({ err: error, topic: message.topic, partition: message.partition }, 'commit refused; the record will be redelivered')
+    }
+  }
+
+  /**
+   * Stops fetching, lets records already being handled finish and commit, then leaves the group.
+   * Records fetched but not yet started are left uncommitted, for the next owner.
+   */
+  async close (): Promise<void> {
+    this.#stream?.pause()
+    this.#abort.abort()
+    await Promise.allSettled([...this.#partitions.values()])
+    await this.#stream?.close()
+    await this.#wire.close(true)
+    await this.#producer.close({ timeoutMs: 10_000 })
+  }
+}

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { ClientError, ClientErrorCodes } from '../errors.ts'
+import { defaultBackoffOptions, type BackoffOptions } from '../retry.ts'
+import type { TopicDefinition } from '../topics/define-topic.ts'
+
+export interface ConsumeContext {
+  topic: string
+  partition: number
+  offset: bigint
+  key: string | undefined
+  headers: ReadonlyMap<string, string>
+  /** 1 for the first try; counts on across the retry topic. */
+  attempt: number
+}
+
+export type Handler<T> = (value: T, context: ConsumeContext) => Promise<void>
+
+export interface ConsumerOptions<T> {
+  bootstrapBrokers: readonly string[]
+  groupId: string
+  clientId: string
+  topic: TopicDefinition<T>
+  handler: Handler<T>
+  /** Tries in process, with backoff between them, before a record leaves for the retry topic. */
+  attempts: number
+  backoff: BackoffOptions
+  /** Where a record goes after its in-process tries; undefined skips straight to the DLQ. */
+  retryTopic: string | undefined
+  /** How long a record waits in the retry topic before its last tries. */
+  retryDelayMs: number
+  dlqTopic: string
+  /** Partitions handled at once; within one partition, records are handled in order. */
+  partitionConcurrency: number
+  /** Fetched records waiting for a handler; past it, fetching pauses. */
+  maxBufferedRecords: number
+  registry: Registry | undefined
+  logger: Logger | undefined
+}
+
+export type ConsumerOptionsInput<T> = Partial<ConsumerOptions<T>> & Pick<ConsumerOptions<T>, 'bootstrapBrokers' | 'groupId' | 'topic' | 'handler'>
+
+export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Readonly<ConsumerOptions<T>> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConsumerOptionsInput<T>
+  const merged: ConsumerOptions<T> = {
+    clientId: 'tackle-consumer',
+    attempts: 3,
+    backoff: defaultBackoffOptions,
+    retryTopic: `${options.topic.name}.retry`,
+    retryDelayMs: 5_000,
+    dlqTopic: `${options.topic.name}.dlq`,
+    partitionConcurrency: 6,
+    maxBufferedRecords: 1_000,
+    registry: undefined,
+    logger: undefined,
+    ...given,
+  }
+  if ('retryTopic' in options && options.retryTopic === undefined) merged.retryTopic = undefined
+  for (const name of ['attempts', 'partitionConcurrency', 'maxBufferedRecords'] as const) {
+    if (!Number.isInteger(merged[name]) || merged[name] < 1) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `${name} must be a whole number ≥ 1, got ${merged[name]}`)
+  }
+  if (!(merged.retryDelayMs >= 0)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `retryDelayMs must be ≥ 0, got ${merged.retryDelayMs}`)
+  if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'handler must be a function')
+  return Object.freeze(merged)
+}

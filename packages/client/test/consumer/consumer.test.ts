@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { test } from 'node:test'
+import { Consumer, stringDeserializer } from '@platformatic/kafka'
+import { sharedTestCluster } from '@tackle/local-kafka/testing'
+import { Registry } from 'prom-client'
+import Type from 'typebox'
+import { TackleConsumer } from '../../src/consumer/consumer.ts'
+import type { ConsumerOptionsInput } from '../../src/consumer/options.ts'
+import { TackleProducer } from '../../src/producer/producer.ts'
+import { defineTopic } from '../../src/topics/define-topic.ts'
+import { ensureTopics } from '../../src/topics/ensure-topics.ts'
+import { waitUntil } from '@tackle/local-kafka'
+
+const { brokers } = await sharedTestCluster()
+
+const Order = Type.Object({ user: Type.String(), seq: Type.Integer({ minimum: 0 }) })
+type Order = Type.Static<typeof Order>
+
+async function setup (t: test.TestContext, partitions = 3) {
+  const topic = defineTopic<Order>({ name: `orders-${randomUUID()}`, schema: Order, key: o => o.user, partitions })
+  const retry = { name: `${topic.name}.retry`, partitions: 1, config: {} }
+  const dlq = { name: `${topic.name}.dlq`, partitions: 1, config: {} }
+  await ensureTopics({ bootstrapBrokers: brokers, topics: [topic, retry, dlq] })
+  const producer = new TackleProducer({ bootstrapBrokers: brokers, registry: new Registry() })
+  t.after(() => producer.close({ timeoutMs: 5000 }))
+  return { topic, producer }
+}
+
+function consumer (t: test.TestContext, options: ConsumerOptionsInput<Order>): TackleConsumer<Order> {
+  const c = new TackleConsumer<Order>({ registry: new Registry(), backoff: { initialMs: 20, maxMs: 100, multiplier: 2, jitter: 0 }, ...options })
+  t.after(() => c.close())
+  return c
+}
+
+/** Every record of a topic with its headers, read by a fresh group. */
+async function drainWithHeaders (topic: string, expected: number) {
+  const wire = new Consumer({ groupId: `h-${randomUUID()}`, clientId: 'dlq-reader', bootstrapBrokers: brokers, deserializers: { headerKey: stringDeserializer as (d?: Buffer) => string, headerValue: stringDeserializer as (d?: Buffer) => string } })
+  const stream = await wire.consume({ topics: [topic], mode: 'earliest', autocommit: false })
+  const seen: Array<{ value: string, headers: Map<string, string> }> = []
+  stream.on('data', m => seen.push({ value: (m.value as Buffer).toString(), headers: m.headers as Map<string, string> }))
+  await waitUntil(() => seen.length >= expected ? true : undefined, { timeoutMs: 60_000 })
+  await stream.close()
+  await wire.close(true)
+  return seen
+}
+
+test('TackleConsumer should hand every record to the handler, in order per key, and commit only what it handled', async (t) => {
+  const { topic, producer } = await setup(t)
+  const users = ['ann', 'bob', 'cem', 'dee', 'eva', 'fox']
+  await Promise.all(Array.from({ length: 600 }, (_, i) => producer.send(topic, { user: users[i % users.length] as string, seq: i })))
+  const groupId = `g-${randomUUID()}`
+  const handled: Order[] = []
+  const c = consumer(t, { bootstrapBrokers: brokers, groupId, topic, handler: async order => { handled.push(order) } })
+  await c.start()
+  assert.ok(await waitUntil(() => handled.length >= 600 ? true : undefined, { timeoutMs: 60_000 }), `handled ${handled.length} of 600`)
+  for (const user of users) {
+    const seqs = handled.filter(o => o.user === user).map(o => o.seq)
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${user}'s orders came in order`)
+    assert.equal(seqs.length, 100)
+  }
+  await c.close()
+
+  // The same group resumes after the committed offsets: nothing is handed over twice.
+  const again: Order[] = []
+  const next = consumer(t, { bootstrapBrokers: brokers, groupId, topic, handler: async order => { again.push(order) } })
+  await producer.send(topic, { user: 'zed', seq: 600 })
+  await next.start()
+  assert.ok(await waitUntil(() => again.length >= 1 ? true : undefined, { timeoutMs: 60_000 }))
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  assert.deepEqual(again, [{ user: 'zed', seq: 600 }])
+})
+
+test('TackleConsumer should retry a failing handler with backoff until it succeeds', async (t) => {
+  const { topic, producer } = await setup(t, 1)
+  const attempts: number[] = []
+  const c = consumer(t, {
+    bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, attempts: 3,
+    handler: async (_order, context) => {
+      attempts.push(context.attempt)
+      if (context.attempt < 3) throw new Error(`flaky ${context.attempt}`)
+    },
+  })
+  await c.start()
+  await producer.send(topic, { user: 'ann', seq: 1 })
+  assert.ok(await waitUntil(() => attempts.length >= 3 ? true : undefined, { timeoutMs: 30_000 }))
+  assert.deepEqual(attempts, [1, 2, 3])
+  const metrics = await c.options.registry?.getSingleMetricAsString('tackle_consumer_records_handled_total')
+  assert.match(metrics ?? '', /outcome="ok"\} 1/)
+})
+
+test('TackleConsumer should send a record that always fails through the retry topic to the DLQ, with the failure in its headers', async (t) => {
+  const { topic, producer } = await setup(t, 1)
+  const tries: number[] = []
+  let afterPoison = 0
+  const c = consumer(t, {
+    bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, attempts: 2, retryDelayMs: 300,
+    handler: async (order, context) => {
+      if (order.user === 'poison') {
+        tries.push(context.attempt)
+        throw new Error('cannot bill a poisoned order')
+      }
+      afterPoison++
+    },
+  })
+  await c.start()
+  const poison = await producer.send(topic, { user: 'poison', seq: 7 })
+  await producer.send(topic, { user: 'ann', seq: 8 })
+  assert.ok(await waitUntil(() => afterPoison >= 1 ? true : undefined, { timeoutMs: 30_000 }), 'the record behind the poison one was handled: the partition is not blocked')
+
+  const [dead] = await drainWithHeaders(`${topic.name}.dlq`, 1)
+  assert.ok(dead)
+  assert.deepEqual(JSON.parse(dead.value), { user: 'poison', seq: 7 }, 'the original bytes')
+  assert.equal(dead.headers.get('tackle-error'), 'cannot bill a poisoned order')
+  assert.equal(dead.headers.get('tackle-attempts'), '4')
+  assert.equal(dead.headers.get('tackle-original-topic'), topic.name)
+  assert.equal(dead.headers.get('tackle-original-partition'), String(poison.partition))
+  assert.equal(dead.headers.get('tackle-original-offset'), String(poison.offset))
+  assert.ok(!Number.isNaN(Date.parse(dead.headers.get('tackle-failed-at') ?? '')))
+  assert.deepEqual(tries, [1, 2, 3, 4], 'two tries, then two more from the retry topic')
+})
+
+test('TackleConsumer should dead-letter a record its schema rejects, without retrying it', async (t) => {
+  const { topic } = await setup(t, 1)
+  const raw = defineTopic<unknown>({ name: topic.name, schema: Type.Unknown() })
+  const producer = new TackleProducer({ bootstrapBrokers: brokers, registry: new Registry() })
+  t.after(() => producer.close())
+  let calls = 0
+  const c = consumer(t, { bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, handler: async () => { calls++ } })
+  await c.start()
+  await producer.send(raw, { user: 42 })
+  const [dead] = await drainWithHeaders(`${topic.name}.dlq`, 1)
+  assert.match(dead?.headers.get('tackle-error') ?? '', /\/user/)
+  assert.equal(dead?.headers.get('tackle-attempts'), '0')
+  assert.equal(calls, 0)
+})
