@@ -93,6 +93,8 @@ export interface StartedNode {
   pid: number
   /** Where this start's lines begin in server.log, so an old "started" line never counts. */
   logOffset: number
+  /** How the process ended, once it has (while this process lives to see it). */
+  exit: { code: number | null, signal: NodeJS.Signals | null } | undefined
 }
 
 export async function spawnNode (node: NodeSpec, options: StartNodeOptions): Promise<StartedNode> {
@@ -110,19 +112,27 @@ export async function spawnNode (node: NodeSpec, options: StartNodeOptions): Pro
       child.once('spawn', () => resolve(child.pid as number))
       child.once('error', reject)
     })
+    const started: StartedNode = { pid, logOffset, exit: undefined }
+    child.once('exit', (code, signal) => { started.exit = { code, signal } })
     child.unref()
     // Until the child has exec'd, /proc shows the parent's command line, without the marker:
     // wait for it, or a readiness check right after would take the node for dead.
     if (!await waitForNodeState(pid, nodeMarker(paths.nodeDir), 'running', EXEC_TIMEOUT_MS)) {
-      throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `node ${node.id} (pid ${pid}) did not start ${java} within ${EXEC_TIMEOUT_MS / 1000} s`, { nodeId: node.id })
+      throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `node ${node.id} (pid ${pid}) did not start ${java} within ${EXEC_TIMEOUT_MS / 1000} s${exitText(started)}`, { nodeId: node.id })
     }
-    return { pid, logOffset }
+    return started
   } catch (cause) {
     if (cause instanceof LocalKafkaError) throw cause
     throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `could not run ${java} for node ${node.id}`, { nodeId: node.id, cause })
   } finally {
     closeSync(out)
   }
+}
+
+function exitText (started: StartedNode): string {
+  const exit = started.exit
+  if (!exit) return ''
+  return exit.signal ? ` (killed by ${exit.signal})` : ` (exit code ${exit.code})`
 }
 
 async function failureTail (paths: NodePaths, logOffset: number): Promise<string> {
@@ -152,7 +162,7 @@ export async function waitForNodeReady (node: NodeSpec, started: StartedNode, op
   if (outcome === 'ready') return
   const logTail = await failureTail(paths, started.logOffset)
   if (outcome === 'died') {
-    throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `node ${node.id} exited while starting:\n${logTail}`, { nodeId: node.id, logTail })
+    throw new LocalKafkaError(LocalKafkaErrorCodes.START_FAILED, `node ${node.id} exited while starting${exitText(started)}:\n${logTail}`, { nodeId: node.id, logTail })
   }
   throw new LocalKafkaError(LocalKafkaErrorCodes.START_TIMEOUT, `node ${node.id} was not ready after ${Math.round(options.timeoutMs / 1000)} s:\n${logTail}`, { nodeId: node.id, logTail, canRetry: true })
 }

@@ -10,6 +10,7 @@ import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
 import { TackleProducer } from '../producer/producer.ts'
 import { backoffMs } from '../retry.ts'
 import { defineTopic, type TopicDefinition } from '../topics/define-topic.ts'
+import { inProcessSpan } from '../tracing.ts'
 import { failureHeaders, readFailure, type Failure } from './failure-headers.ts'
 import { resolveConsumerOptions, type ConsumerOptions, type ConsumerOptionsInput } from './options.ts'
 
@@ -122,7 +123,8 @@ export class TackleConsumer<T> {
         if (this.#abort.signal.aborted) return
       }
       try {
-        await this.options.handler(value, { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt })
+        const context = { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt }
+        await inProcessSpan(message.topic, message.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.kafka.offset': Number(message.offset) }, () => this.options.handler(value, context))
         return this.#done(message, 'ok', started)
       } catch (error) {
         lastError = error

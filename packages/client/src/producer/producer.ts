@@ -9,6 +9,7 @@ import { ClientError, ClientErrorCodes, kafkaErrorNames, type ClientErrorCode } 
 import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
 import { backoffMs, retriesWithin } from '../retry.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
+import { endSpan, startSendSpan } from '../tracing.ts'
 import { resolveProducerOptions, type ProducerOptions } from './options.ts'
 import { partitionForKey } from './partitioner.ts'
 
@@ -33,12 +34,14 @@ interface Pending {
   topic: string
   key: Buffer | undefined
   value: Buffer
-  headers: Map<string, string> | undefined
+  headers: Record<string, string>
   bytes: number
   enqueuedAt: number
   resolve (metadata: RecordMetadata): void
   reject (error: ClientError): void
 }
+
+type Prepared = Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>
 
 type WireProducer = Producer<Buffer, Buffer, string, string>
 
@@ -110,24 +113,29 @@ export class TackleProducer {
    * after another are stored in that order, and close() delivers every one of them.
    */
   send<T> (topic: TopicDefinition<T>, value: T, options: SendOptions = {}): Promise<RecordMetadata> {
-    let record: Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>
+    let record: Prepared
     try {
       record = this.#prepare(topic, value, options)
     } catch (error) {
       return Promise.reject(error)
     }
-    if (this.#bufferedBytes + record.bytes <= this.options.maxBufferBytes) return this.#enqueue(record)
-    return this.#awaitRoom(record.bytes, topic.name).then(() => this.#enqueue(record))
+    const span = startSendSpan(topic.name, record.headers)
+    const sent = this.#bufferedBytes + record.bytes <= this.options.maxBufferBytes
+      ? this.#enqueue(record)
+      : this.#awaitRoom(record.bytes, topic.name).then(() => this.#enqueue(record))
+    sent.then(at => endSpan(span, undefined, { 'messaging.destination.partition.id': String(at.partition), 'messaging.kafka.offset': Number(at.offset) }), error => endSpan(span, error))
+    return sent
   }
 
-  #prepare<T> (topic: TopicDefinition<T>, value: T, options: SendOptions): Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'> {
+  #prepare<T> (topic: TopicDefinition<T>, value: T, options: SendOptions): Prepared {
     if (this.#closed) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer is closed', { topic: topic.name })
     const valid = topic.validate(value)
     const payload = topic.serde.serialize(valid)
     const keyText = options.key ?? topic.key(valid)
     const key = keyText === undefined ? undefined : Buffer.from(keyText)
-    const headers = options.headers ? new Map(Object.entries(options.headers)) : undefined
-    const bytes = payload.length + (key?.length ?? 0) + [...(headers ?? [])].reduce((n, [k, v]) => n + k.length + v.length, 0)
+    // A copy: the trace context is added to it, and the caller's object stays as it was.
+    const headers: Record<string, string> = { ...options.headers }
+    const bytes = payload.length + (key?.length ?? 0) + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length, 0)
     if (bytes > this.options.maxRecordBytes) {
       this.#metrics.failed.inc({ client_id: this.options.clientId, topic: topic.name, reason: ClientErrorCodes.TOO_LARGE })
       throw new ClientError(ClientErrorCodes.TOO_LARGE, `record for "${topic.name}" is ${bytes} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, { topic: topic.name })
@@ -135,7 +143,7 @@ export class TackleProducer {
     return { topic: topic.name, key, value: payload, headers, bytes }
   }
 
-  async #enqueue (prepared: Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>): Promise<RecordMetadata> {
+  async #enqueue (prepared: Prepared): Promise<RecordMetadata> {
     if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic: prepared.topic })
     this.#metrics.sent.inc({ client_id: this.options.clientId, topic: prepared.topic })
     const started = performance.now()
@@ -248,7 +256,7 @@ export class TackleProducer {
     if (sendable.length === 0) return
 
     const messages: Array<MessageToProduce<Buffer, Buffer, string, string>> = sendable.map(r => ({
-      topic: r.topic, partition: partitionOf.get(r) as number, key: r.key, value: r.value, headers: r.headers,
+      topic: r.topic, partition: partitionOf.get(r) as number, key: r.key, value: r.value, headers: new Map(Object.entries(r.headers)),
     }))
     const oldest = Math.min(...sendable.map(r => r.enqueuedAt))
     const timeout = Math.max(1, oldest + this.options.deliveryTimeoutMs - Date.now())
