@@ -12,9 +12,20 @@ export function defaultTestClusterDir (): string {
   return resolve('.tackle', 'test-kafka')
 }
 
+/**
+ * Kafka's defaults but for how fast a crashed group member is noticed: 10 s instead of 45 s for
+ * KIP-848 groups, so failover tests stay short.
+ */
+export const TEST_BROKER_CONFIG: Readonly<Record<string, string>> = Object.freeze({
+  'group.consumer.min.session.timeout.ms': '6000',
+  'group.consumer.session.timeout.ms': '10000',
+  'group.consumer.min.heartbeat.interval.ms': '1000',
+  'group.consumer.heartbeat.interval.ms': '2000',
+})
+
 /** Starts (or takes over) the shared test cluster, owned by this process. */
 export async function startTestCluster (options: Partial<LocalClusterOptions> = {}): Promise<LocalCluster> {
-  const cluster = new LocalCluster({ dir: defaultTestClusterDir(), ownerPid: process.pid, ...options })
+  const cluster = new LocalCluster({ dir: defaultTestClusterDir(), ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, ...options })
   await cluster.up({ nodes: 3 })
   return cluster
 }

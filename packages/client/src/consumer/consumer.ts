@@ -3,7 +3,7 @@
 // dead-letter topic, so a poison record never blocks its partition and is never lost. A slow
 // handler pauses fetching instead of letting records pile up.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Consumer, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka'
+import { Admin, Consumer, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka'
 import pino, { type Logger } from 'pino'
 import Type from 'typebox'
 import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
@@ -16,6 +16,8 @@ import { resolveConsumerOptions, type ConsumerOptions, type ConsumerOptionsInput
 
 type WireMessage = Message<Buffer, Buffer, string, string>
 
+const CONSUMER_GROUP_HEARTBEAT = 68
+
 /** Bytes as they came, for forwarding a record to the retry and dead-letter topics unchanged. */
 function passThroughTopic (name: string): TopicDefinition<Buffer> {
   return defineTopic<Buffer>({ name, schema: Type.Unknown(), serde: { contentType: 'application/octet-stream', serialize: b => b, deserialize: b => b } })
@@ -23,7 +25,8 @@ function passThroughTopic (name: string): TopicDefinition<Buffer> {
 
 export class TackleConsumer<T> {
   readonly options: Readonly<ConsumerOptions<T>>
-  readonly #wire: Consumer<Buffer, Buffer, string, string>
+  #wire: Consumer<Buffer, Buffer, string, string> | undefined
+  #groupProtocol: 'consumer' | 'classic' | undefined
   readonly #producer: TackleProducer
   readonly #metrics: ConsumerMetrics
   readonly #logger: Logger
@@ -39,18 +42,36 @@ export class TackleConsumer<T> {
     this.options = resolveConsumerOptions(options)
     this.#metrics = consumerMetrics(this.options.registry)
     this.#logger = (this.options.logger ?? pino({ level: 'warn' })).child({ component: 'tackle-consumer', groupId: this.options.groupId })
+    this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, registry: this.options.registry, logger: this.options.logger })
+  }
+
+  /** The group protocol in use once started: KIP-848's "consumer", or "classic". */
+  get groupProtocol (): 'consumer' | 'classic' | undefined {
+    return this.#groupProtocol
+  }
+
+  async #chooseGroupProtocol (): Promise<'consumer' | 'classic'> {
+    if (this.options.groupProtocol !== 'auto') return this.options.groupProtocol
+    const admin = new Admin({ clientId: this.options.clientId, bootstrapBrokers: [...this.options.bootstrapBrokers] })
+    try {
+      // ConsumerGroupHeartbeat (API key 68) is the KIP-848 protocol's one request.
+      return (await admin.listApis()).some(api => api.apiKey === CONSUMER_GROUP_HEARTBEAT) ? 'consumer' : 'classic'
+    } finally {
+      await admin.close()
+    }
+  }
+
+  /** Joins the group and starts handling records; resolves once fetching has begun. */
+  async start (): Promise<void> {
+    this.#groupProtocol = await this.#chooseGroupProtocol()
     this.#wire = new Consumer({
       clientId: this.options.clientId,
       groupId: this.options.groupId,
       bootstrapBrokers: [...this.options.bootstrapBrokers],
       deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string, headerValue: stringDeserializer as (data?: Buffer) => string },
       autocreateTopics: false,
+      ...(this.#groupProtocol === 'consumer' ? { groupProtocol: 'consumer' as const } : {}),
     })
-    this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, registry: this.options.registry, logger: this.options.logger })
-  }
-
-  /** Joins the group and starts handling records; resolves once fetching has begun. */
-  async start (): Promise<void> {
     const topics = [this.options.topic.name, ...(this.options.retryTopic ? [this.options.retryTopic] : [])]
     this.#stream = await this.#wire.consume({ topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
     this.#stream.on('data', (message: WireMessage) => this.#accept(message))
@@ -161,6 +182,13 @@ export class TackleConsumer<T> {
     }
   }
 
+  /** For /readyz: why the consumer is not consuming, or undefined when it is. */
+  notReadyReason (): string | undefined {
+    if (this.#abort.signal.aborted) return 'closed'
+    if (!this.#stream) return 'not started'
+    return undefined
+  }
+
   /**
    * Stops fetching, lets records already being handled finish and commit, then leaves the group.
    * Records fetched but not yet started are left uncommitted, for the next owner.
@@ -170,7 +198,7 @@ export class TackleConsumer<T> {
     this.#abort.abort()
     await Promise.allSettled([...this.#partitions.values()])
     await this.#stream?.close()
-    await this.#wire.close(true)
+    await this.#wire?.close(true)
     await this.#producer.close({ timeoutMs: 10_000 })
   }
 }

@@ -34,6 +34,11 @@ export interface ConsumerOptions<T> {
   partitionConcurrency: number
   /** Fetched records waiting for a handler; past it, fetching pauses. */
   maxBufferedRecords: number
+  /**
+   * KIP-848's consumer group protocol (server-side assignment, no stop-the-world rebalances) where
+   * the brokers offer it, else the classic one; or one of them by name.
+   */
+  groupProtocol: 'auto' | 'consumer' | 'classic'
   registry: Registry | undefined
   logger: Logger | undefined
 }
@@ -51,6 +56,7 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     dlqTopic: `${options.topic.name}.dlq`,
     partitionConcurrency: 6,
     maxBufferedRecords: 1_000,
+    groupProtocol: 'auto',
     registry: undefined,
     logger: undefined,
     ...given,
@@ -60,6 +66,7 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     if (!Number.isInteger(merged[name]) || merged[name] < 1) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `${name} must be a whole number ≥ 1, got ${merged[name]}`)
   }
   if (!(merged.retryDelayMs >= 0)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `retryDelayMs must be ≥ 0, got ${merged.retryDelayMs}`)
+  if (!['auto', 'consumer', 'classic'].includes(merged.groupProtocol)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `groupProtocol must be 'auto', 'consumer' or 'classic', got ${String(merged.groupProtocol)}`)
   if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'handler must be a function')
   return Object.freeze(merged)
 }

@@ -311,6 +311,13 @@ export class TackleProducer {
     this.#logger.error({ code, records: records.length, err: cause }, message)
   }
 
+  /** For /readyz: why the producer cannot take records now, or undefined when it can. */
+  notReadyReason (): string | undefined {
+    if (this.#closed) return 'closed'
+    if (this.#bufferedBytes >= this.options.maxBufferBytes) return `buffer full (${this.#bufferedBytes} bytes)`
+    return undefined
+  }
+
   /** Resolves when every record handed over so far is acknowledged or failed. */
   async flush (): Promise<void> {
     while (this.#queue.length > 0 || this.#inFlight || this.#waitingForRoom > 0) {

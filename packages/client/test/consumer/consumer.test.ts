@@ -8,8 +8,8 @@ import Type from 'typebox'
 import { TackleConsumer } from '../../src/consumer/consumer.ts'
 import type { ConsumerOptionsInput } from '../../src/consumer/options.ts'
 import { TackleProducer } from '../../src/producer/producer.ts'
+import { createProducer, createTestTopic } from '../../src/testkit/factories.ts'
 import { defineTopic } from '../../src/topics/define-topic.ts'
-import { ensureTopics } from '../../src/topics/ensure-topics.ts'
 import { waitUntil } from '@tackle/local-kafka'
 
 const { brokers } = await sharedTestCluster()
@@ -18,13 +18,8 @@ const Order = Type.Object({ user: Type.String(), seq: Type.Integer({ minimum: 0 
 type Order = Type.Static<typeof Order>
 
 async function setup (t: test.TestContext, partitions = 3) {
-  const topic = defineTopic<Order>({ name: `orders-${randomUUID()}`, schema: Order, key: o => o.user, partitions })
-  const retry = { name: `${topic.name}.retry`, partitions: 1, config: {} }
-  const dlq = { name: `${topic.name}.dlq`, partitions: 1, config: {} }
-  await ensureTopics({ bootstrapBrokers: brokers, topics: [topic, retry, dlq] })
-  const producer = new TackleProducer({ bootstrapBrokers: brokers, registry: new Registry() })
-  t.after(() => producer.close({ timeoutMs: 5000 }))
-  return { topic, producer }
+  const topic = await createTestTopic<Order>({ prefix: 'orders', schema: Order, key: o => o.user, partitions })
+  return { topic, producer: await createProducer(t) }
 }
 
 function consumer (t: test.TestContext, options: ConsumerOptionsInput<Order>): TackleConsumer<Order> {
@@ -53,6 +48,7 @@ test('TackleConsumer should hand every record to the handler, in order per key, 
   const handled: Order[] = []
   const c = consumer(t, { bootstrapBrokers: brokers, groupId, topic, handler: async order => { handled.push(order) } })
   await c.start()
+  assert.equal(c.groupProtocol, 'consumer', 'Kafka 4 offers KIP-848, so it is used')
   assert.ok(await waitUntil(() => handled.length >= 600 ? true : undefined, { timeoutMs: 60_000 }), `handled ${handled.length} of 600`)
   for (const user of users) {
     const seqs = handled.filter(o => o.user === user).map(o => o.seq)
