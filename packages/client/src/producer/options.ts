@@ -11,7 +11,10 @@ export interface ProducerOptions {
   compression: Compression
   /** How long a record may wait for others to share its request. */
   lingerMs: number
-  /** A request carries at most this many bytes of records. */
+  /**
+   * A request carries at most this many bytes of records. Keyless records of one request share a
+   * partition, and a partition's batch must stay under the broker's message.max.bytes (1 MiB).
+   */
   batchBytes: number
   /** Records waiting for acknowledgement may hold at most this much memory. */
   maxBufferBytes: number
@@ -36,7 +39,7 @@ export const defaultProducerOptions = Object.freeze({
   clientId: 'tackle-producer',
   compression: 'lz4',
   lingerMs: 5,
-  batchBytes: 1024 * 1024,
+  batchBytes: 512 * 1024,
   maxBufferBytes: 32 * 1024 * 1024,
   maxRecordBytes: 1024 * 1024 - 512,
   onBufferFull: 'wait',
@@ -48,6 +51,8 @@ export const defaultProducerOptions = Object.freeze({
   registry: undefined,
   logger: undefined,
 }) satisfies Omit<ProducerOptions, 'bootstrapBrokers'>
+
+const MAX_BATCH_BYTES = 900 * 1024
 
 const COMPRESSIONS: readonly Compression[] = ['lz4', 'zstd', 'gzip', 'snappy', 'none']
 
@@ -65,6 +70,7 @@ export function resolveProducerOptions (options: Partial<ProducerOptions> & Pick
     if (!Number.isFinite(value) || value < 0) invalid(`${name} must be a number ≥ 0, got ${value}`)
   }
   if (merged.maxRecordBytes > merged.maxBufferBytes) invalid('maxRecordBytes must not exceed maxBufferBytes')
+  if (merged.batchBytes > MAX_BATCH_BYTES) invalid(`batchBytes must be at most ${MAX_BATCH_BYTES}, under the broker's default message.max.bytes with room for record overhead`)
   if (merged.onBufferFull !== 'wait' && merged.onBufferFull !== 'reject') invalid(`onBufferFull must be 'wait' or 'reject', got ${String(merged.onBufferFull)}`)
   merged.bootstrapBrokers = Object.freeze([...merged.bootstrapBrokers])
   merged.backoff = Object.freeze({ ...merged.backoff })

@@ -50,6 +50,15 @@ test('send should resolve with the offset the record was stored at', async (t) =
   assert.match(metrics ?? '', new RegExp(`tackle_producer_records_acked_total\\{client_id="tackle-producer",topic="${topic.name}"\\} 2000`))
 })
 
+test('send should keep each request under the broker\'s message.max.bytes, however many keyless records wait', async (t) => {
+  const topic = defineTopic<Buffer>({ name: (await topicFor(t, 6)).name, schema: Type.Unknown(), serde: { contentType: 'application/octet-stream', serialize: b => b, deserialize: b => b } })
+  // Uncompressed, so the bytes on the wire are the bytes buffered.
+  const p = producer(t, { lingerMs: 50, compression: 'none' })
+  const value = Buffer.alloc(1000, 7)
+  const results = await Promise.all(Array.from({ length: 3000 }, () => p.send(topic, value)))
+  assert.equal(results.length, 3000)
+})
+
 test('send should carry headers to the consumer', async (t) => {
   const topic = await topicFor(t, 1)
   const p = producer(t)
