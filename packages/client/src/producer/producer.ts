@@ -66,6 +66,8 @@ export class TackleProducer {
   readonly #metrics: ProducerMetrics
   readonly #logger: Logger
   #queue: Pending[] = []
+  /** Bytes of the records in #queue, kept as they come and go: summing on every send is quadratic. */
+  #queuedBytes = 0
   #bufferedBytes = 0
   /** Handed over by send() and neither acknowledged nor failed yet. */
   #unsettled = 0
@@ -76,6 +78,7 @@ export class TackleProducer {
   #linger: NodeJS.Timeout | undefined
   #partitionCounts = new Map<string, { count: number, at: number }>()
   #closed = false
+  #roundRobin = Math.floor(Math.random() * 1024)
   /** close() gave up waiting: nothing is queued any more. */
   #abandoned = false
   #delivered = 0
@@ -149,6 +152,7 @@ export class TackleProducer {
     const started = performance.now()
     const metadata = await new Promise<RecordMetadata>((resolve, reject) => {
       this.#queue.push({ ...prepared, enqueuedAt: Date.now(), resolve, reject })
+      this.#queuedBytes += prepared.bytes
       this.#bufferedBytes += prepared.bytes
       this.#unsettled++
       this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
@@ -189,15 +193,9 @@ export class TackleProducer {
     for (const wake of waiters) wake()
   }
 
-  #queuedBytes (): number {
-    let n = 0
-    for (const record of this.#queue) n += record.bytes
-    return n
-  }
-
   #schedule (): void {
     if (this.#inFlight || this.#queue.length === 0) return
-    if (this.#closed || this.#queuedBytes() >= this.options.batchBytes || this.options.lingerMs === 0) {
+    if (this.#closed || this.#queuedBytes >= this.options.batchBytes || this.options.lingerMs === 0) {
       this.#drain()
       return
     }
@@ -218,6 +216,7 @@ export class TackleProducer {
       count++
     }
     const batch = this.#queue.splice(0, count)
+    this.#queuedBytes -= bytes
     this.#inFlight = this.#sendBatch(batch).finally(() => {
       this.#inFlight = undefined
       this.#schedule()
@@ -249,8 +248,9 @@ export class TackleProducer {
         this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
         continue
       }
-      const sticky = Math.floor(Math.random() * count)
-      for (const record of records) partitionOf.set(record, record.key ? partitionForKey(record.key, count) : sticky)
+      // Keyless records go round the partitions, so that one request spreads over every leader
+      // instead of loading one broker while the others idle.
+      for (const record of records) partitionOf.set(record, record.key ? partitionForKey(record.key, count) : this.#roundRobin++ % count)
       sendable.push(...records)
     }
     if (sendable.length === 0) return
@@ -340,6 +340,7 @@ export class TackleProducer {
     this.#abandoned = true
     const undelivered = this.#unsettled + this.#waitingForRoom
     const left = this.#queue.splice(0)
+    this.#queuedBytes = 0
     if (left.length > 0) this.#fail(left, ClientErrorCodes.CLOSED, `the producer closed with ${undelivered} records undelivered after ${timeoutMs} ms`)
     // Closing the connections ends a request still in flight; its records fail with its error.
     await this.#wire.close(true)
