@@ -53,3 +53,19 @@ export function values (count: number, size: number): Buffer[] {
     return buffer
   })
 }
+
+/**
+ * Sends `records` values in batches of `batch`, one batch at a time, as a peer's README does;
+ * each record's latency is its batch's.
+ */
+export async function sendInBatches (records: number, batch: number, pool: readonly Buffer[], send: (values: Buffer[]) => Promise<unknown>): Promise<{ elapsedMs: number, latencies: Float64Array }> {
+  const latencies = new Float64Array(records)
+  const started = performance.now()
+  for (let first = 0; first < records; first += batch) {
+    const count = Math.min(batch, records - first)
+    const t0 = performance.now()
+    await send(Array.from({ length: count }, (_, j) => pool[(first + j) % pool.length] as Buffer))
+    latencies.fill(performance.now() - t0, first, first + count)
+  }
+  return { elapsedMs: performance.now() - started, latencies }
+}
