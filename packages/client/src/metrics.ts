@@ -43,6 +43,7 @@ export interface ConsumerMetrics {
   retries: Counter<'group' | 'topic'>
   deadLettered: Counter<'group' | 'topic'>
   buffered: Gauge<'group'>
+  lag: Gauge<'group' | 'topic' | 'partition'>
 }
 
 const consumerByRegistry = new WeakMap<Registry, ConsumerMetrics>()
@@ -58,6 +59,7 @@ export function consumerMetrics (registry: Registry = defaultRegistry): Consumer
       retries: new Counter({ name: 'tackle_consumer_retries_total', help: 'Handler tries after a failure', labelNames: ['group', 'topic'], registers }),
       deadLettered: new Counter({ name: 'tackle_consumer_dlq_records_total', help: 'Records sent to the dead-letter topic', labelNames: ['group', 'topic'], registers }),
       buffered: new Gauge({ name: 'tackle_consumer_buffered_records', help: 'Fetched records waiting for a handler', labelNames: ['group'], registers }),
+      lag: new Gauge({ name: 'tackle_consumer_lag_records', help: 'Records between the committed offset and the end of each assigned partition', labelNames: ['group', 'topic', 'partition'], registers }),
     }
     consumerByRegistry.set(registry, metrics)
   }

@@ -37,6 +37,8 @@ export class TackleConsumer<T> {
   #paused = false
   #running = 0
   readonly #slotWaiters: Array<() => void> = []
+  #lagTimer: NodeJS.Timeout | undefined
+  readonly #lagLabels = new Set<string>()
 
   constructor (options: ConsumerOptionsInput<T>) {
     this.options = resolveConsumerOptions(options)
@@ -76,6 +78,38 @@ export class TackleConsumer<T> {
     this.#stream = await this.#wire.consume({ topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
     this.#stream.on('data', (message: WireMessage) => this.#accept(message))
     this.#stream.on('error', (error: Error) => this.#logger.error({ err: error }, 'consumer stream failed'))
+    if (this.options.lagIntervalMs > 0) {
+      this.#lagTimer = setInterval(() => { this.refreshLag().catch(() => undefined) }, this.options.lagIntervalMs).unref()
+    }
+  }
+
+  /**
+   * Records between this member's committed offset and the end of each partition it owns, also
+   * published as tackle_consumer_lag_records. Partitions it does not own are left out.
+   */
+  async refreshLag (): Promise<Map<string, Map<number, bigint>>> {
+    const wire = this.#wire
+    if (!wire) return new Map()
+    const topics = [this.options.topic.name, ...(this.options.retryTopic ? [this.options.retryTopic] : [])]
+    const lag = await wire.getLag({ topics })
+    const result = new Map<string, Map<number, bigint>>()
+    const seen = new Set<string>()
+    for (const [topic, partitions] of lag) {
+      const owned = new Map<number, bigint>()
+      partitions.forEach((records, partition) => {
+        if (records < 0n) return
+        owned.set(partition, records)
+        const labels = { group: this.options.groupId, topic, partition: String(partition) }
+        this.#metrics.lag.set(labels, Number(records))
+        seen.add(JSON.stringify(labels))
+      })
+      result.set(topic, owned)
+    }
+    // A partition that moved to another member is no longer ours to report.
+    for (const key of this.#lagLabels) if (!seen.has(key)) this.#metrics.lag.remove(JSON.parse(key) as Record<string, string>)
+    this.#lagLabels.clear()
+    for (const key of seen) this.#lagLabels.add(key)
+    return result
   }
 
   #accept (message: WireMessage): void {
@@ -194,6 +228,7 @@ export class TackleConsumer<T> {
    * Records fetched but not yet started are left uncommitted, for the next owner.
    */
   async close (): Promise<void> {
+    clearInterval(this.#lagTimer)
     this.#stream?.pause()
     this.#abort.abort()
     await Promise.allSettled([...this.#partitions.values()])

@@ -39,6 +39,8 @@ export interface ConsumerOptions<T> {
    * the brokers offer it, else the classic one; or one of them by name.
    */
   groupProtocol: 'auto' | 'consumer' | 'classic'
+  /** How often tackle_consumer_lag_records is refreshed; 0 turns it off. */
+  lagIntervalMs: number
   registry: Registry | undefined
   logger: Logger | undefined
 }
@@ -57,6 +59,7 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     partitionConcurrency: 6,
     maxBufferedRecords: 1_000,
     groupProtocol: 'auto',
+    lagIntervalMs: 10_000,
     registry: undefined,
     logger: undefined,
     ...given,

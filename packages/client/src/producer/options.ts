@@ -31,6 +31,11 @@ export interface ProducerOptions {
    * store a record twice. It needs this explicit opt-in and logs a warning.
    */
   unsafeDisableIdempotence: boolean
+  /**
+   * On SIGTERM, stop taking records, deliver what is buffered within deliveryTimeoutMs, log what
+   * could not be, then let SIGTERM end the process as it would have.
+   */
+  closeOnSigterm: boolean
   registry: Registry | undefined
   logger: Logger | undefined
 }
@@ -48,6 +53,7 @@ export const defaultProducerOptions = Object.freeze({
   requestTimeoutMs: 30_000,
   backoff: defaultBackoffOptions,
   unsafeDisableIdempotence: false,
+  closeOnSigterm: false,
   registry: undefined,
   logger: undefined,
 }) satisfies Omit<ProducerOptions, 'bootstrapBrokers'>

@@ -78,6 +78,7 @@ export class TackleProducer {
   #linger: NodeJS.Timeout | undefined
   #partitionCounts = new Map<string, { count: number, at: number }>()
   #closed = false
+  #closing: Promise<CloseReport> | undefined
   #roundRobin = Math.floor(Math.random() * 1024)
   /** close() gave up waiting: nothing is queued any more. */
   #abandoned = false
@@ -108,6 +109,15 @@ export class TackleProducer {
       autocreateTopics: false,
       serializers: { headerKey: stringSerializer as (data?: string) => Buffer, headerValue: stringSerializer as (data?: string) => Buffer },
     })
+    if (this.options.closeOnSigterm) process.once('SIGTERM', this.#onSigterm)
+  }
+
+  readonly #onSigterm = (): void => {
+    this.close().then(report => {
+      this.#logger.info(report, 'closed on SIGTERM')
+      // With our listener gone and none other left, SIGTERM ends the process as it would have.
+      if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM')
+    }, (error: unknown) => this.#logger.error({ err: error }, 'closing on SIGTERM failed'))
   }
 
   /**
@@ -331,9 +341,14 @@ export class TackleProducer {
    * Stops taking records, delivers what it holds within `timeoutMs`, rejects the rest with
    * TACKLE_CLIENT_CLOSED, and says how many were not delivered.
    */
-  async close (options: { timeoutMs?: number } = {}): Promise<CloseReport> {
+  close (options: { timeoutMs?: number } = {}): Promise<CloseReport> {
+    this.#closing ??= this.#close(options.timeoutMs ?? this.options.deliveryTimeoutMs)
+    return this.#closing
+  }
+
+  async #close (timeoutMs: number): Promise<CloseReport> {
     this.#closed = true
-    const timeoutMs = options.timeoutMs ?? this.options.deliveryTimeoutMs
+    process.removeListener('SIGTERM', this.#onSigterm)
     let timer: NodeJS.Timeout | undefined
     await Promise.race([this.flush(), new Promise(resolve => { timer = setTimeout(resolve, timeoutMs) })])
     clearTimeout(timer)

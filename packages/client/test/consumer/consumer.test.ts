@@ -130,3 +130,33 @@ test('TackleConsumer should dead-letter a record its schema rejects, without ret
   assert.equal(dead?.headers.get('tackle-attempts'), '0')
   assert.equal(calls, 0)
 })
+
+test('TackleConsumer should publish its lag per partition: committed offset to the end', async (t) => {
+  const { topic, producer } = await setup(t, 1)
+  await Promise.all(Array.from({ length: 100 }, (_, seq) => producer.send(topic, { user: 'ann', seq })))
+  let release: () => void = () => {}
+  const gate = new Promise<void>(resolve => { release = resolve })
+  let handled = 0
+  const c = consumer(t, {
+    bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, lagIntervalMs: 0,
+    handler: async order => {
+      if (order.seq === 40) await gate
+      handled++
+    },
+  })
+  await c.start()
+  assert.ok(await waitUntil(() => handled >= 40 ? true : undefined, { timeoutMs: 30_000 }))
+  // Offsets 0..39 are handled and committed; 40 is stuck in its handler.
+  const stuck = await waitUntil(async () => {
+    const lag = (await c.refreshLag()).get(topic.name)?.get(0)
+    return lag === 60n ? lag : undefined
+  }, { timeoutMs: 10_000 })
+  assert.equal(stuck, 60n)
+  const metrics = await c.options.registry?.getSingleMetricAsString('tackle_consumer_lag_records')
+  assert.match(metrics ?? '', new RegExp(`tackle_consumer_lag_records\\{group="[^"]+",topic="${topic.name}",partition="0"\\} 60`))
+
+  release()
+  assert.ok(await waitUntil(() => handled >= 100 ? true : undefined, { timeoutMs: 30_000 }))
+  const caughtUp = await waitUntil(async () => (await c.refreshLag()).get(topic.name)?.get(0) === 0n ? true : undefined, { timeoutMs: 10_000 })
+  assert.ok(caughtUp, 'lag falls to 0 once everything is handled')
+})

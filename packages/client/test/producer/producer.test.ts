@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { test } from 'node:test'
 import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
@@ -165,4 +167,17 @@ test('a broker killed mid-stream should lose no acknowledged record and duplicat
   assert.deepEqual(report.reordered.slice(0, 3), [])
   assert.equal(report.valid, true)
   await cluster.node(victim, 'start')
+})
+
+test('closeOnSigterm should deliver what is buffered, then let SIGTERM end the process', async (t) => {
+  const topic = await topicFor(t, 3)
+  const fixture = new URL('fixtures/send-then-wait.ts', import.meta.url).pathname
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', fixture, brokers.join(','), topic.name, '2000'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => child.kill('SIGKILL'))
+  await once(child.stdout, 'data')
+  assert.equal((await readAll(brokers, topic.name, { idleMs: 1000 })).length, 0, 'nothing sent yet: the records wait in the buffer')
+  child.kill('SIGTERM')
+  const [code, signal] = await once(child, 'exit') as [number | null, NodeJS.Signals | null]
+  assert.deepEqual([code, signal], [null, 'SIGTERM'], 'the process still ends by SIGTERM')
+  assert.equal((await readAll(brokers, topic.name, { expected: 2000 })).length, 2000)
 })
