@@ -9,6 +9,7 @@ export interface ProducerMetrics {
   retries: Counter<'client_id'>
   ackLatency: Histogram<'client_id'>
   bufferBytes: Gauge<'client_id'>
+  spooled: Counter<'client_id' | 'topic'>
 }
 
 const byRegistry = new WeakMap<Registry, ProducerMetrics>()
@@ -30,6 +31,7 @@ export function producerMetrics (registry: Registry = defaultRegistry): Producer
         registers,
       }),
       bufferBytes: new Gauge({ name: 'tackle_producer_buffer_bytes', help: 'Bytes of records waiting for acknowledgement', labelNames: ['client_id'], registers }),
+      spooled: new Counter({ name: 'tackle_producer_records_spooled_total', help: 'Records written to the disk spool while the cluster was unreachable', labelNames: ['client_id', 'topic'], registers }),
     }
     byRegistry.set(registry, metrics)
   }

@@ -4,7 +4,8 @@
 // handler pauses fetching instead of letting records pile up.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Admin, Consumer, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
+import { defaultLogger } from '../logger.ts'
 import Type from 'typebox'
 import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
 import { TackleProducer } from '../producer/producer.ts'
@@ -43,7 +44,7 @@ export class TackleConsumer<T> {
   constructor (options: ConsumerOptionsInput<T>) {
     this.options = resolveConsumerOptions(options)
     this.#metrics = consumerMetrics(this.options.registry)
-    this.#logger = (this.options.logger ?? pino({ level: 'warn' })).child({ component: 'tackle-consumer', groupId: this.options.groupId })
+    this.#logger = (this.options.logger ?? defaultLogger()).child({ component: 'tackle-consumer', groupId: this.options.groupId })
     this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, registry: this.options.registry, logger: this.options.logger })
   }
 

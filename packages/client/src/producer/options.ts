@@ -36,6 +36,13 @@ export interface ProducerOptions {
    * could not be, then let SIGTERM end the process as it would have.
    */
   closeOnSigterm: boolean
+  /**
+   * Where records go while the cluster is unreachable: a file in this directory, replayed in
+   * order when it returns, and after a crash by the next producer given the same directory.
+   * Spooled records resolve with `spooled: true` and carry a tackle-event-id header, so that a
+   * replay which repeats one is detectable downstream. Off when undefined.
+   */
+  spool: { dir: string, unreachableAfterMs?: number, probeIntervalMs?: number } | undefined
   registry: Registry | undefined
   logger: Logger | undefined
 }
@@ -54,6 +61,7 @@ export const defaultProducerOptions = Object.freeze({
   backoff: defaultBackoffOptions,
   unsafeDisableIdempotence: false,
   closeOnSigterm: false,
+  spool: undefined,
   registry: undefined,
   logger: undefined,
 }) satisfies Omit<ProducerOptions, 'bootstrapBrokers'>

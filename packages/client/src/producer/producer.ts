@@ -3,8 +3,10 @@
 // flight at a time, so a retried request can never overtake a later one, and @platformatic/kafka's
 // own retries (same producer id and sequence numbers, so the broker drops duplicates) do the
 // recovering, bounded by deliveryTimeoutMs.
+import { randomUUID } from 'node:crypto'
 import { Producer, stringSerializer, type MessageToProduce } from '@platformatic/kafka'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
+import { defaultLogger } from '../logger.ts'
 import { ClientError, ClientErrorCodes, kafkaErrorNames, type ClientErrorCode } from '../errors.ts'
 import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
 import { backoffMs, retriesWithin } from '../retry.ts'
@@ -12,12 +14,18 @@ import type { TopicDefinition } from '../topics/define-topic.ts'
 import { endSpan, startSendSpan } from '../tracing.ts'
 import { resolveProducerOptions, type ProducerOptions } from './options.ts'
 import { partitionForKey } from './partitioner.ts'
+import { Spool, type SpooledRecord } from './spool.ts'
 
 export interface RecordMetadata {
   topic: string
+  /** -1 for a spooled record, whose partition is chosen when it is replayed. */
   partition: number
   offset: bigint
+  /** Written to the disk spool while the cluster was unreachable; delivered when it returns. */
+  spooled?: true
 }
+
+export const EVENT_ID_HEADER = 'tackle-event-id'
 
 export interface SendOptions {
   key?: string
@@ -59,6 +67,8 @@ const FATAL: Record<string, ClientErrorCode> = {
 
 const PARTITION_COUNT_MAX_AGE_MS = 60_000
 const METADATA_RETRIES = 4
+const UNREACHABLE_AFTER_MS = 10_000
+const PROBE_INTERVAL_MS = 1_000
 
 export class TackleProducer {
   readonly options: Readonly<ProducerOptions>
@@ -79,6 +89,10 @@ export class TackleProducer {
   #partitionCounts = new Map<string, { count: number, at: number }>()
   #closed = false
   #closing: Promise<CloseReport> | undefined
+  readonly #spool: Spool | undefined
+  /** While true, records go to the spool instead of the cluster, until a replay empties it. */
+  #spooling = false
+  #probe: NodeJS.Timeout | undefined
   #roundRobin = Math.floor(Math.random() * 1024)
   /** close() gave up waiting: nothing is queued any more. */
   #abandoned = false
@@ -87,7 +101,7 @@ export class TackleProducer {
   constructor (options: Partial<ProducerOptions> & Pick<ProducerOptions, 'bootstrapBrokers'>) {
     this.options = resolveProducerOptions(options)
     this.#metrics = producerMetrics(this.options.registry)
-    this.#logger = (this.options.logger ?? pino({ level: 'warn' })).child({ component: 'tackle-producer', clientId: this.options.clientId })
+    this.#logger = (this.options.logger ?? defaultLogger()).child({ component: 'tackle-producer', clientId: this.options.clientId })
     if (this.options.unsafeDisableIdempotence) {
       this.#logger.warn('idempotence is off (unsafeDisableIdempotence): a retried request can store a record twice')
     }
@@ -110,6 +124,14 @@ export class TackleProducer {
       serializers: { headerKey: stringSerializer as (data?: string) => Buffer, headerValue: stringSerializer as (data?: string) => Buffer },
     })
     if (this.options.closeOnSigterm) process.once('SIGTERM', this.#onSigterm)
+    if (this.options.spool) {
+      this.#spool = new Spool(this.options.spool.dir)
+      // A spool left by an earlier process comes first: nothing is sent before it is looked at.
+      this.#inFlight = this.#spool.read().then(left => { if (left.length > 0) this.#startSpooling() }).finally(() => {
+        this.#inFlight = undefined
+        this.#schedule()
+      })
+    }
   }
 
   readonly #onSigterm = (): void => {
@@ -148,6 +170,7 @@ export class TackleProducer {
     const key = keyText === undefined ? undefined : Buffer.from(keyText)
     // A copy: the trace context is added to it, and the caller's object stays as it was.
     const headers: Record<string, string> = { ...options.headers }
+    if (this.#spool && headers[EVENT_ID_HEADER] === undefined) headers[EVENT_ID_HEADER] = randomUUID()
     const bytes = payload.length + (key?.length ?? 0) + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length, 0)
     if (bytes > this.options.maxRecordBytes) {
       this.#metrics.failed.inc({ client_id: this.options.clientId, topic: topic.name, reason: ClientErrorCodes.TOO_LARGE })
@@ -227,7 +250,7 @@ export class TackleProducer {
     }
     const batch = this.#queue.splice(0, count)
     this.#queuedBytes -= bytes
-    this.#inFlight = this.#sendBatch(batch).finally(() => {
+    this.#inFlight = (this.#spooling ? this.#toSpool(batch) : this.#sendBatch(batch)).finally(() => {
       this.#inFlight = undefined
       this.#schedule()
     })
@@ -255,7 +278,9 @@ export class TackleProducer {
       try {
         count = await this.#partitionCount(topic)
       } catch (cause) {
-        this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
+        // No metadata at all means no broker answered: the spool's case. An unknown topic is not.
+        if (this.#spool && !/Unknown topic/.test((cause as Error).message)) await this.#toSpool(records)
+        else this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
         continue
       }
       // Keyless records go round the partitions, so that one request spreads over every leader
@@ -269,7 +294,8 @@ export class TackleProducer {
       topic: r.topic, partition: partitionOf.get(r) as number, key: r.key, value: r.value, headers: new Map(Object.entries(r.headers)),
     }))
     const oldest = Math.min(...sendable.map(r => r.enqueuedAt))
-    const timeout = Math.max(1, oldest + this.options.deliveryTimeoutMs - Date.now())
+    const deadline = this.#spool ? Math.min(this.options.deliveryTimeoutMs, this.options.spool?.unreachableAfterMs ?? UNREACHABLE_AFTER_MS) : this.options.deliveryTimeoutMs
+    const timeout = Math.max(1, oldest + deadline - Date.now())
     let timer: NodeJS.Timeout | undefined
     const expired = new Promise<'expired'>(resolve => { timer = setTimeout(() => resolve('expired'), timeout) })
     const sent = this.#wire.send({ messages }).then(result => ({ result, error: undefined }), (error: Error & { produced?: { offsets?: Array<{ topic: string, partition: number, offset: bigint }> } }) => ({ result: error.produced, error }))
@@ -277,7 +303,8 @@ export class TackleProducer {
     clearTimeout(timer)
 
     if (outcome === 'expired') {
-      this.#fail(sendable, ClientErrorCodes.RETRIES_EXHAUSTED, `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)`, undefined, true)
+      if (this.#spool) await this.#toSpool(sendable)
+      else this.#fail(sendable, ClientErrorCodes.RETRIES_EXHAUSTED, `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)`, undefined, true)
       // Keep the request slot until the wire library gives up, so nothing overtakes it; but not
       // for ever, should it never settle at all.
       let grace: NodeJS.Timeout | undefined
@@ -308,8 +335,90 @@ export class TackleProducer {
       const names = kafkaErrorNames(outcome.error)
       const fatal = names.map(n => FATAL[n]).find(c => c !== undefined)
       const why = outcome.error?.message ?? 'the cluster did not acknowledge these partitions'
+      if (this.#spool && fatal === undefined) {
+        await this.#toSpool(failed)
+        return
+      }
       this.#fail(failed, fatal ?? ClientErrorCodes.RETRIES_EXHAUSTED, `${why}${names.length ? ` (${[...new Set(names)].join(', ')})` : ''}`, outcome.error, fatal === undefined)
     }
+  }
+
+  /** Writes records to the spool, fsync'd, and resolves them as spooled. */
+  async #toSpool (records: Pending[]): Promise<void> {
+    const spool = this.#spool as Spool
+    const lines: SpooledRecord[] = records.map(r => ({
+      topic: r.topic, ...(r.key ? { key: r.key.toString('base64') } : {}), value: r.value.toString('base64'), headers: r.headers,
+    }))
+    try {
+      await spool.append(lines)
+    } catch (cause) {
+      this.#fail(records, ClientErrorCodes.RETRIES_EXHAUSTED, `the cluster is unreachable and the spool could not be written: ${(cause as Error).message}`, cause, true)
+      return
+    }
+    this.#startSpooling()
+    for (const record of records) {
+      this.#release(record)
+      this.#metrics.spooled.inc({ client_id: this.options.clientId, topic: record.topic })
+      record.resolve({ topic: record.topic, partition: -1, offset: -1n, spooled: true })
+    }
+  }
+
+  #startSpooling (): void {
+    if (!this.#spooling) this.#logger.warn({ spool: this.#spool?.file }, 'the cluster is unreachable: spooling records to disk')
+    this.#spooling = true
+    this.#probe ??= setInterval(() => {
+      if (this.#inFlight || this.#closing) return
+      this.#inFlight = this.#replay().finally(() => {
+        this.#inFlight = undefined
+        this.#schedule()
+      })
+    }, this.options.spool?.probeIntervalMs ?? PROBE_INTERVAL_MS)
+    this.#probe.unref()
+  }
+
+  /** Sends the spool in order, a request at a time, once a broker answers; stops at the first failure. */
+  async #replay (): Promise<void> {
+    const spool = this.#spool as Spool
+    try {
+      await this.#wire.metadata({ forceUpdate: true, retries: 0 })
+    } catch {
+      return
+    }
+    let left = await spool.read()
+    while (left.length > 0) {
+      let bytes = 0
+      let count = 0
+      while (count < left.length && (count === 0 || bytes + (left[count] as SpooledRecord).value.length * 0.75 <= this.options.batchBytes)) {
+        bytes += (left[count] as SpooledRecord).value.length * 0.75
+        count++
+      }
+      const chunk = left.slice(0, count)
+      try {
+        const counts = new Map<string, number>()
+        for (const topic of new Set(chunk.map(r => r.topic))) counts.set(topic, await this.#partitionCount(topic))
+        await this.#wire.send({
+          messages: chunk.map(r => {
+            const key = r.key === undefined ? undefined : Buffer.from(r.key, 'base64')
+            const partitions = counts.get(r.topic) as number
+            return { topic: r.topic, partition: key ? partitionForKey(key, partitions) : this.#roundRobin++ % partitions, key, value: Buffer.from(r.value, 'base64'), headers: new Map(Object.entries(r.headers)) }
+          }),
+        })
+      } catch (error) {
+        this.#logger.warn({ err: error, left: left.length }, 'spool replay interrupted; it resumes at the next probe')
+        return
+      }
+      left = left.slice(count)
+      await spool.replace(left)
+    }
+    clearInterval(this.#probe)
+    this.#probe = undefined
+    this.#spooling = false
+    this.#logger.info('the cluster is back: spool replayed')
+  }
+
+  /** Records waiting in the spool file, for tests and /readyz. */
+  async spooledRecords (): Promise<number> {
+    return this.#spool ? (await this.#spool.read()).length : 0
   }
 
   #fail (records: Pending[], code: ClientErrorCode, message: string, cause?: unknown, indeterminate = false): void {
@@ -353,6 +462,8 @@ export class TackleProducer {
     await Promise.race([this.flush(), new Promise(resolve => { timer = setTimeout(resolve, timeoutMs) })])
     clearTimeout(timer)
     this.#abandoned = true
+    // The spool stays on disk for the next producer given the same directory.
+    clearInterval(this.#probe)
     const undelivered = this.#unsettled + this.#waitingForRoom
     const left = this.#queue.splice(0)
     this.#queuedBytes = 0
