@@ -13,6 +13,7 @@ import { backoffMs, retriesWithin } from '../retry.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
 import { endSpan, startSendSpan } from '../tracing.ts'
 import { resolveProducerOptions, type ProducerOptions } from './options.ts'
+import { countFitting } from './batching.ts'
 import { partitionForKey } from './partitioner.ts'
 import { Spool, type SpooledRecord } from './spool.ts'
 
@@ -242,14 +243,9 @@ export class TackleProducer {
     clearTimeout(this.#linger)
     this.#linger = undefined
     if (this.#inFlight || this.#queue.length === 0) return
-    let bytes = 0
-    let count = 0
-    while (count < this.#queue.length && (count === 0 || bytes + (this.#queue[count] as Pending).bytes <= this.options.batchBytes)) {
-      bytes += (this.#queue[count] as Pending).bytes
-      count++
-    }
+    const count = countFitting(this.#queue, this.options.batchBytes, r => r.bytes)
     const batch = this.#queue.splice(0, count)
-    this.#queuedBytes -= bytes
+    for (const record of batch) this.#queuedBytes -= record.bytes
     this.#inFlight = (this.#spooling ? this.#toSpool(batch) : this.#sendBatch(batch)).finally(() => {
       this.#inFlight = undefined
       this.#schedule()
@@ -265,6 +261,14 @@ export class TackleProducer {
     const count = metadata.topics.get(topic)?.partitionsCount ?? 0
     this.#partitionCounts.set(topic, { count, at: Date.now() })
     return count
+  }
+
+  /**
+   * Keyless records go round the partitions, so that one request spreads over every leader
+   * instead of loading one broker while the others idle.
+   */
+  #partitionFor (key: Buffer | undefined, partitions: number): number {
+    return key ? partitionForKey(key, partitions) : this.#roundRobin++ % partitions
   }
 
   async #sendBatch (batch: Pending[]): Promise<void> {
@@ -283,9 +287,7 @@ export class TackleProducer {
         else this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
         continue
       }
-      // Keyless records go round the partitions, so that one request spreads over every leader
-      // instead of loading one broker while the others idle.
-      for (const record of records) partitionOf.set(record, record.key ? partitionForKey(record.key, count) : this.#roundRobin++ % count)
+      for (const record of records) partitionOf.set(record, this.#partitionFor(record.key, count))
       sendable.push(...records)
     }
     if (sendable.length === 0) return
@@ -386,12 +388,8 @@ export class TackleProducer {
     }
     let left = await spool.read()
     while (left.length > 0) {
-      let bytes = 0
-      let count = 0
-      while (count < left.length && (count === 0 || bytes + (left[count] as SpooledRecord).value.length * 0.75 <= this.options.batchBytes)) {
-        bytes += (left[count] as SpooledRecord).value.length * 0.75
-        count++
-      }
+      // base64 holds 3 bytes in 4 characters.
+      const count = countFitting(left, this.options.batchBytes, r => r.value.length * 0.75)
       const chunk = left.slice(0, count)
       try {
         const counts = new Map<string, number>()
@@ -400,7 +398,7 @@ export class TackleProducer {
           messages: chunk.map(r => {
             const key = r.key === undefined ? undefined : Buffer.from(r.key, 'base64')
             const partitions = counts.get(r.topic) as number
-            return { topic: r.topic, partition: key ? partitionForKey(key, partitions) : this.#roundRobin++ % partitions, key, value: Buffer.from(r.value, 'base64'), headers: new Map(Object.entries(r.headers)) }
+            return { topic: r.topic, partition: this.#partitionFor(key, partitions), key, value: Buffer.from(r.value, 'base64'), headers: new Map(Object.entries(r.headers)) }
           }),
         })
       } catch (error) {
