@@ -5,8 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Admin, Consumer, stringDeserializer, type Message, type MessagesStream } from '@platformatic/kafka'
 import type { Logger } from 'pino'
-import { defaultLogger } from '../logger.ts'
 import Type from 'typebox'
+import { defaultLogger } from '../logger.ts'
 import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
 import { TackleProducer } from '../producer/producer.ts'
 import { backoffMs } from '../retry.ts'
@@ -48,6 +48,11 @@ export class TackleConsumer<T> {
     this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, registry: this.options.registry, logger: this.options.logger })
   }
 
+  /** The topic and, where there is one, its retry topic. */
+  get #topics (): string[] {
+    return [this.options.topic.name, ...(this.options.retryTopic ? [this.options.retryTopic] : [])]
+  }
+
   /** The group protocol in use once started: KIP-848's "consumer", or "classic". */
   get groupProtocol (): 'consumer' | 'classic' | undefined {
     return this.#groupProtocol
@@ -75,8 +80,7 @@ export class TackleConsumer<T> {
       autocreateTopics: false,
       ...(this.#groupProtocol === 'consumer' ? { groupProtocol: 'consumer' as const } : {}),
     })
-    const topics = [this.options.topic.name, ...(this.options.retryTopic ? [this.options.retryTopic] : [])]
-    this.#stream = await this.#wire.consume({ topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
+    this.#stream = await this.#wire.consume({ topics: this.#topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
     this.#stream.on('data', (message: WireMessage) => this.#accept(message))
     this.#stream.on('error', (error: Error) => this.#logger.error({ err: error }, 'consumer stream failed'))
     if (this.options.lagIntervalMs > 0) {
@@ -91,8 +95,7 @@ export class TackleConsumer<T> {
   async refreshLag (): Promise<Map<string, Map<number, bigint>>> {
     const wire = this.#wire
     if (!wire) return new Map()
-    const topics = [this.options.topic.name, ...(this.options.retryTopic ? [this.options.retryTopic] : [])]
-    const lag = await wire.getLag({ topics })
+    const lag = await wire.getLag({ topics: this.#topics })
     const result = new Map<string, Map<number, bigint>>()
     const seen = new Set<string>()
     for (const [topic, partitions] of lag) {
