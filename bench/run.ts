@@ -11,6 +11,7 @@ import type { ClientResult } from './stats.ts'
 
 const BENCHES = {
   producer: ['tackle', 'platformatic', 'kafkajs', 'java'],
+  consumer: ['tackle', 'platformatic', 'kafkajs', 'java'],
 } as const
 
 const { positionals, values: flags } = parseArgs({
@@ -25,7 +26,7 @@ const { positionals, values: flags } = parseArgs({
 })
 const name = positionals[0] as keyof typeof BENCHES | undefined
 if (flags.help || !name || !Object.hasOwn(BENCHES, name)) {
-  process.stderr.write(`usage: npm run bench -- ${Object.keys(BENCHES).join('|')} [--json] [--records N] [--size BYTES] [--clients ${BENCHES.producer.join(',')}]\n`)
+  process.stderr.write(`usage: npm run --silent bench -- ${Object.keys(BENCHES).join('|')} [--json] [--records N] [--size BYTES] [--clients ${BENCHES.producer.join(',')}]\n`)
   process.exit(flags.help ? 0 : 64)
 }
 const records = Number(flags.records)
@@ -75,6 +76,26 @@ async function javaProducer (brokers: string, topic: string): Promise<ClientResu
   return { client: 'java', records, recordsPerSec: Math.round(Number(match[1])), mbPerSec: Number(match[2]), p50Ms: Number(match[3]), p99Ms: Number(match[4]), rssMb: peakRssMb }
 }
 
+async function javaConsumer (brokers: string, topic: string): Promise<ClientResult> {
+  const distribution = await ensureKafka()
+  const { stdout, peakRssMb } = await run('java', kafkaToolJavaArgs(distribution, 'kafka-consumer-perf-test', [
+    '--bootstrap-server', brokers, '--topic', topic, '--messages', String(records), '--group', `bench-java-${Date.now()}`, '--timeout', '60000',
+  ]))
+  // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ...
+  const fields = stdout.trim().split('\n').at(-1)?.split(',').map(f => f.trim()) ?? []
+  if (fields.length < 6 || !Number.isFinite(Number(fields[5]))) throw new Error(`unexpected kafka-consumer-perf-test output: ${stdout}`)
+  return { client: 'java', records, recordsPerSec: Math.round(Number(fields[5])), mbPerSec: Number(fields[3]), p50Ms: null, p99Ms: null, rssMb: peakRssMb }
+}
+
+/** The consumer benchmark reads one topic, filled once by Kafka's own producer. */
+async function fill (brokers: string, topic: string): Promise<void> {
+  const distribution = await ensureKafka()
+  await run('java', kafkaToolJavaArgs(distribution, 'kafka-producer-perf-test', [
+    '--topic', topic, '--num-records', String(records), '--record-size', String(size), '--throughput', '-1',
+    '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'compression.type=none',
+  ]))
+}
+
 async function nodeClient (client: string, brokers: string, topic: string): Promise<ClientResult> {
   const script = resolve(import.meta.dirname, name as string, `${client}.ts`)
   const { stdout, peakRssMb } = await run(process.execPath, ['--disable-warning=ExperimentalWarning', script, brokers, topic, String(records), String(size)])
@@ -92,14 +113,21 @@ if (!brokers) {
 const results: ClientResult[] = []
 const began = Date.now()
 try {
+  const shared = `bench-${name}-${Date.now()}`
+  if (name === 'consumer') {
+    await ensureTopics({ bootstrapBrokers: brokers.split(','), topics: [{ name: shared, partitions: 6, config: {} }] })
+    log(`filling ${shared} with ${records} records of ${size} B...`)
+    await fill(brokers, shared)
+  }
   for (const [i, client] of clients.entries()) {
-    const topic = `bench-${name}-${client}-${Date.now()}`
-    await ensureTopics({ bootstrapBrokers: brokers.split(','), topics: [{ name: topic, partitions: 6, config: {} }] })
+    const topic = name === 'consumer' ? shared : `bench-${name}-${client}-${Date.now()}`
+    if (name === 'producer') await ensureTopics({ bootstrapBrokers: brokers.split(','), topics: [{ name: topic, partitions: 6, config: {} }] })
     const eta = i === 0 ? '' : `, ETA ${Math.round((Date.now() - began) / i * (clients.length - i) / 1000)}s`
     log(`${name}: ${client} (${i + 1}/${clients.length}), ${records} records of ${size} B${eta}`)
-    const result = client === 'java' ? await javaProducer(brokers, topic) : await nodeClient(client, brokers, topic)
+    const java = name === 'producer' ? javaProducer : javaConsumer
+    const result = client === 'java' ? await java(brokers, topic) : await nodeClient(client, brokers, topic)
     results.push(result)
-    log(`  ${result.recordsPerSec} records/s, ${result.mbPerSec} MB/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, peak RSS ${result.rssMb} MiB`)
+    log(`  ${result.recordsPerSec} records/s, ${result.mbPerSec} MB/s, p50 ${result.p50Ms ?? '-'} ms, p99 ${result.p99Ms ?? '-'} ms, peak RSS ${result.rssMb} MiB`)
   }
 } finally {
   await started?.down({ purge: true })

@@ -6,8 +6,9 @@ export interface ClientResult {
   records: number
   recordsPerSec: number
   mbPerSec: number
-  p50Ms: number
-  p99Ms: number
+  /** Null where latency means nothing, as for reading a topic filled beforehand. */
+  p50Ms: number | null
+  p99Ms: number | null
   rssMb: number
 }
 

@@ -18,6 +18,7 @@ import { resolveConsumerOptions, type ConsumerOptions, type ConsumerOptionsInput
 type WireMessage = Message<Buffer, Buffer, string, string>
 
 const CONSUMER_GROUP_HEARTBEAT = 68
+const COMMIT_EVERY_MS = 1_000
 
 /** Bytes as they came, for forwarding a record to the retry and dead-letter topics unchanged. */
 function passThroughTopic (name: string): TopicDefinition<Buffer> {
@@ -40,6 +41,10 @@ export class TackleConsumer<T> {
   readonly #slotWaiters: Array<() => void> = []
   #lagTimer: NodeJS.Timeout | undefined
   readonly #lagLabels = new Set<string>()
+  readonly #commits = new Set<Promise<void>>()
+  /** Per partition: records fetched and not yet done, and when its offset was last committed. */
+  readonly #waiting = new Map<string, number>()
+  readonly #committedAt = new Map<string, number>()
 
   constructor (options: ConsumerOptionsInput<T>) {
     this.options = resolveConsumerOptions(options)
@@ -126,10 +131,12 @@ export class TackleConsumer<T> {
     }
     // One promise chain per partition keeps its records in order.
     const slot = `${message.topic}\0${message.partition}`
+    this.#waiting.set(slot, (this.#waiting.get(slot) ?? 0) + 1)
     const previous = this.#partitions.get(slot) ?? Promise.resolve()
     const next = previous.then(() => this.#withSlot(() => this.#handle(message))).catch((error: unknown) => {
       this.#logger.error({ err: error, topic: message.topic, partition: message.partition, offset: String(message.offset) }, 'record left unhandled; it will be redelivered')
     }).finally(() => {
+      this.#waiting.set(slot, (this.#waiting.get(slot) ?? 1) - 1)
       this.#buffered--
       this.#metrics.buffered.set({ group: this.options.groupId }, this.#buffered)
       if (this.#paused && this.#buffered <= this.options.maxBufferedRecords / 2) {
@@ -211,13 +218,21 @@ export class TackleConsumer<T> {
   async #done (message: WireMessage, outcome: 'ok' | 'retry-topic' | 'dlq', started: number): Promise<void> {
     this.#metrics.handled.inc({ group: this.options.groupId, topic: message.topic, outcome })
     this.#metrics.duration.observe({ group: this.options.groupId, topic: message.topic }, (performance.now() - started) / 1000)
-    try {
-      await message.commit()
-    } catch (error) {
+    // A record waiting behind this one in its partition will commit past it soon: skip, unless
+    // the partition has gone a while without a commit (which bounds what a crash redelivers).
+    const slot = `${message.topic}\0${message.partition}`
+    const now = Date.now()
+    if ((this.#waiting.get(slot) ?? 0) > 1 && now - (this.#committedAt.get(slot) ?? 0) < COMMIT_EVERY_MS) return
+    this.#committedAt.set(slot, now)
+    // Not awaited: the wire library merges a partition's commits into one request in flight at a
+    // time, keeping the highest offset, so the next record need not wait a round trip. The commit
+    // is still asked for only after the record was handled: at least once holds.
+    const commit = Promise.resolve(message.commit()).catch((error: unknown) => {
       // After a rebalance the partition may belong to another member, which will see the record
       // again: at least once, never an offset committed for a partition we no longer own.
       this.#logger.warn({ err: error, topic: message.topic, partition: message.partition }, 'commit refused; the record will be redelivered')
-    }
+    }).finally(() => this.#commits.delete(commit))
+    this.#commits.add(commit)
   }
 
   /** For /readyz: why the consumer is not consuming, or undefined when it is. */
@@ -236,6 +251,7 @@ export class TackleConsumer<T> {
     this.#stream?.pause()
     this.#abort.abort()
     await Promise.allSettled([...this.#partitions.values()])
+    await Promise.allSettled([...this.#commits])
     await this.#stream?.close()
     await this.#wire?.close(true)
     await this.#producer.close({ timeoutMs: 10_000 })

@@ -57,7 +57,7 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     retryDelayMs: 5_000,
     dlqTopic: `${options.topic.name}.dlq`,
     partitionConcurrency: 6,
-    maxBufferedRecords: 1_000,
+    maxBufferedRecords: 10_000,
     groupProtocol: 'auto',
     lagIntervalMs: 10_000,
     registry: undefined,
