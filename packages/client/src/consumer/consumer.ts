@@ -19,6 +19,7 @@ type WireMessage = Message<Buffer, Buffer, string, string>
 
 const CONSUMER_GROUP_HEARTBEAT = 68
 const COMMIT_EVERY_MS = 1_000
+const CLOSE_WAIT_MS = 30_000
 
 /** Bytes as they came, for forwarding a record to the retry and dead-letter topics unchanged. */
 function passThroughTopic (name: string): TopicDefinition<Buffer> {
@@ -45,6 +46,9 @@ export class TackleConsumer<T> {
   /** Per partition: records fetched and not yet done, and when its offset was last committed. */
   readonly #waiting = new Map<string, number>()
   readonly #committedAt = new Map<string, number>()
+  /** The last handled record of each partition whose commit was skipped. */
+  readonly #uncommitted = new Map<string, WireMessage>()
+  #commitTimer: NodeJS.Timeout | undefined
 
   constructor (options: ConsumerOptionsInput<T>) {
     this.options = resolveConsumerOptions(options)
@@ -88,6 +92,9 @@ export class TackleConsumer<T> {
     this.#stream = await this.#wire.consume({ topics: this.#topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
     this.#stream.on('data', (message: WireMessage) => this.#accept(message))
     this.#stream.on('error', (error: Error) => this.#logger.error({ err: error }, 'consumer stream failed'))
+    this.#commitTimer = setInterval(() => {
+      for (const [slot, message] of this.#uncommitted) this.#commit(slot, message)
+    }, COMMIT_EVERY_MS).unref()
     if (this.options.lagIntervalMs > 0) {
       this.#lagTimer = setInterval(() => { this.refreshLag().catch(() => undefined) }, this.options.lagIntervalMs).unref()
     }
@@ -221,9 +228,17 @@ export class TackleConsumer<T> {
     // A record waiting behind this one in its partition will commit past it soon: skip, unless
     // the partition has gone a while without a commit (which bounds what a crash redelivers).
     const slot = `${message.topic}\0${message.partition}`
-    const now = Date.now()
-    if ((this.#waiting.get(slot) ?? 0) > 1 && now - (this.#committedAt.get(slot) ?? 0) < COMMIT_EVERY_MS) return
-    this.#committedAt.set(slot, now)
+    if ((this.#waiting.get(slot) ?? 0) > 1 && Date.now() - (this.#committedAt.get(slot) ?? 0) < COMMIT_EVERY_MS) {
+      // The commit timer covers it should the record behind get stuck.
+      this.#uncommitted.set(slot, message)
+      return
+    }
+    this.#commit(slot, message)
+  }
+
+  #commit (slot: string, message: WireMessage): void {
+    this.#uncommitted.delete(slot)
+    this.#committedAt.set(slot, Date.now())
     // Not awaited: the wire library merges a partition's commits into one request in flight at a
     // time, keeping the highest offset, so the next record need not wait a round trip. The commit
     // is still asked for only after the record was handled: at least once holds.
@@ -250,7 +265,12 @@ export class TackleConsumer<T> {
     clearInterval(this.#lagTimer)
     this.#stream?.pause()
     this.#abort.abort()
-    await Promise.allSettled([...this.#partitions.values()])
+    // In-flight handlers may finish, but a stuck one must not hold the shutdown for ever.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled([...this.#partitions.values()]), new Promise(resolve => { timer = setTimeout(resolve, CLOSE_WAIT_MS) })])
+    clearTimeout(timer)
+    clearInterval(this.#commitTimer)
+    for (const [slot, message] of this.#uncommitted) this.#commit(slot, message)
     await Promise.allSettled([...this.#commits])
     await this.#stream?.close()
     await this.#wire?.close(true)

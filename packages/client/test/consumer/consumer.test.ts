@@ -136,6 +136,7 @@ test('TackleConsumer should publish its lag per partition: committed offset to t
   await Promise.all(Array.from({ length: 100 }, (_, seq) => producer.send(topic, { user: 'ann', seq })))
   let release: () => void = () => {}
   const gate = new Promise<void>(resolve => { release = resolve })
+  t.after(() => release())
   let handled = 0
   const c = consumer(t, {
     bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, lagIntervalMs: 0,
