@@ -4,7 +4,9 @@
 // and a cluster whose owner died is wiped by the next start.
 import { resolve } from 'node:path'
 import { LocalCluster, type ClusterStatus } from './cluster.ts'
-import type { LocalClusterOptions } from './options.ts'
+import { stateFilePath, type LocalClusterOptions } from './options.ts'
+import { isPidAlive } from './process-info.ts'
+import { readClusterRecord } from './state.ts'
 
 export const TEST_CLUSTER_DIR_ENV = 'TACKLE_TEST_KAFKA_DIR'
 
@@ -23,9 +25,16 @@ export const TEST_BROKER_CONFIG: Readonly<Record<string, string>> = Object.freez
   'group.consumer.heartbeat.interval.ms': '2000',
 })
 
-/** Starts (or takes over) the shared test cluster, owned by this process. */
+/**
+ * Starts (or takes over) the shared test cluster, owned by this process. Should another live test
+ * run own the usual directory, this run gets a directory of its own rather than share, or wipe,
+ * the other's cluster.
+ */
 export async function startTestCluster (options: Partial<LocalClusterOptions> = {}): Promise<LocalCluster> {
-  const cluster = new LocalCluster({ dir: defaultTestClusterDir(), ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, ...options })
+  let dir = defaultTestClusterDir()
+  const owner = (await readClusterRecord(stateFilePath(dir)))?.ownerPid
+  if (owner && owner !== process.pid && isPidAlive(owner)) dir = `${dir}-${process.pid}`
+  const cluster = new LocalCluster({ dir, ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, ...options })
   await cluster.up({ nodes: 3 })
   return cluster
 }
