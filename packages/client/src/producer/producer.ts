@@ -88,7 +88,7 @@ export class TackleProducer {
   #inFlight: Promise<void> | undefined
   #linger: NodeJS.Timeout | undefined
   #partitionCounts = new Map<string, { count: number, at: number }>()
-  #closed = false
+  /** Set by the first close(): from then on no record is taken. */
   #closing: Promise<CloseReport> | undefined
   readonly #spool: Spool | undefined
   /** While true, records go to the spool instead of the cluster, until a replay empties it. */
@@ -164,7 +164,7 @@ export class TackleProducer {
   }
 
   #prepare<T> (topic: TopicDefinition<T>, value: T, options: SendOptions): Prepared {
-    if (this.#closed) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer is closed', { topic: topic.name })
+    if (this.#closing !== undefined) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer is closed', { topic: topic.name })
     const valid = topic.validate(value)
     const payload = topic.serde.serialize(valid)
     const keyText = options.key ?? topic.key(valid)
@@ -229,7 +229,7 @@ export class TackleProducer {
 
   #schedule (): void {
     if (this.#inFlight || this.#queue.length === 0) return
-    if (this.#closed || this.#queuedBytes >= this.options.batchBytes || this.options.lingerMs === 0) {
+    if (this.#closing !== undefined || this.#queuedBytes >= this.options.batchBytes || this.options.lingerMs === 0) {
       this.#drain()
       return
     }
@@ -430,7 +430,7 @@ export class TackleProducer {
 
   /** For /readyz: why the producer cannot take records now, or undefined when it can. */
   notReadyReason (): string | undefined {
-    if (this.#closed) return 'closed'
+    if (this.#closing !== undefined) return 'closed'
     if (this.#bufferedBytes >= this.options.maxBufferBytes) return `buffer full (${this.#bufferedBytes} bytes)`
     return undefined
   }
@@ -454,7 +454,6 @@ export class TackleProducer {
   }
 
   async #close (timeoutMs: number): Promise<CloseReport> {
-    this.#closed = true
     process.removeListener('SIGTERM', this.#onSigterm)
     let timer: NodeJS.Timeout | undefined
     await Promise.race([this.flush(), new Promise(resolve => { timer = setTimeout(resolve, timeoutMs) })])
