@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto'
-import { Consumer } from '@platformatic/kafka'
+import { Consumer, stringDeserializer } from '@platformatic/kafka'
 import type { ReadRecord } from './sequence-checker.ts'
+
+export interface DrainedRecord extends ReadRecord {
+  headers: ReadonlyMap<string, string>
+}
 
 /**
  * Reads a topic from the earliest offset in a fresh group until `expected` records arrived or no
  * new record came for `idleMs`: the final drain of a loss check.
  */
-export async function readAll (bootstrapBrokers: readonly string[], topic: string, options: { expected?: number, idleMs?: number, timeoutMs?: number } = {}): Promise<ReadRecord[]> {
-  const consumer = new Consumer({ groupId: `drain-${randomUUID()}`, clientId: 'tackle-drain', bootstrapBrokers: [...bootstrapBrokers] })
-  const records: ReadRecord[] = []
+export async function readAll (bootstrapBrokers: readonly string[], topic: string, options: { expected?: number, idleMs?: number, timeoutMs?: number } = {}): Promise<DrainedRecord[]> {
+  const consumer = new Consumer({
+    groupId: `drain-${randomUUID()}`,
+    clientId: 'tackle-drain',
+    bootstrapBrokers: [...bootstrapBrokers],
+    deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string, headerValue: stringDeserializer as (data?: Buffer) => string },
+  })
+  const records: DrainedRecord[] = []
   try {
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false })
     const idleMs = options.idleMs ?? 3000
@@ -18,7 +27,7 @@ export async function readAll (bootstrapBrokers: readonly string[], topic: strin
       let idle = setTimeout(done, idleMs)
       const watchdog = setInterval(() => { if (Date.now() > deadline) done() }, 500)
       stream.on('data', message => {
-        records.push({ value: (message.value as Buffer).toString('utf8'), partition: message.partition, offset: message.offset })
+        records.push({ value: (message.value as Buffer).toString('utf8'), partition: message.partition, offset: message.offset, headers: message.headers })
         clearTimeout(idle)
         if (options.expected !== undefined && records.length >= options.expected) {
           // Linger a little: more than expected means duplicates, which the caller must see.

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { Consumer, stringDeserializer } from '@platformatic/kafka'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import { Registry } from 'prom-client'
 import Type from 'typebox'
@@ -9,6 +8,7 @@ import { TackleConsumer } from '../../src/consumer/consumer.ts'
 import type { ConsumerOptionsInput } from '../../src/consumer/options.ts'
 import { TackleProducer } from '../../src/producer/producer.ts'
 import { createProducer, createTestTopic } from '../../src/testkit/factories.ts'
+import { readAll } from '../../src/testkit/read-all.ts'
 import { defineTopic } from '../../src/topics/define-topic.ts'
 import { waitUntil } from '@tackle/local-kafka'
 
@@ -26,18 +26,6 @@ function consumer (t: test.TestContext, options: ConsumerOptionsInput<Order>): T
   const c = new TackleConsumer<Order>({ registry: new Registry(), backoff: { initialMs: 20, maxMs: 100, multiplier: 2, jitter: 0 }, ...options })
   t.after(() => c.close())
   return c
-}
-
-/** Every record of a topic with its headers, read by a fresh group. */
-async function drainWithHeaders (topic: string, expected: number) {
-  const wire = new Consumer({ groupId: `h-${randomUUID()}`, clientId: 'dlq-reader', bootstrapBrokers: brokers, deserializers: { headerKey: stringDeserializer as (d?: Buffer) => string, headerValue: stringDeserializer as (d?: Buffer) => string } })
-  const stream = await wire.consume({ topics: [topic], mode: 'earliest', autocommit: false })
-  const seen: Array<{ value: string, headers: Map<string, string> }> = []
-  stream.on('data', m => seen.push({ value: (m.value as Buffer).toString(), headers: m.headers as Map<string, string> }))
-  await waitUntil(() => seen.length >= expected ? true : undefined, { timeoutMs: 60_000 })
-  await stream.close()
-  await wire.close(true)
-  return seen
 }
 
 test('TackleConsumer should hand every record to the handler, in order per key, and commit only what it handled', async (t) => {
@@ -104,7 +92,7 @@ test('TackleConsumer should send a record that always fails through the retry to
   await producer.send(topic, { user: 'ann', seq: 8 })
   assert.ok(await waitUntil(() => afterPoison >= 1 ? true : undefined, { timeoutMs: 30_000 }), 'the record behind the poison one was handled: the partition is not blocked')
 
-  const [dead] = await drainWithHeaders(`${topic.name}.dlq`, 1)
+  const [dead] = await readAll(brokers, `${topic.name}.dlq`, { expected: 1 })
   assert.ok(dead)
   assert.deepEqual(JSON.parse(dead.value), { user: 'poison', seq: 7 }, 'the original bytes')
   assert.equal(dead.headers.get('tackle-error'), 'cannot bill a poisoned order')
@@ -125,7 +113,7 @@ test('TackleConsumer should dead-letter a record its schema rejects, without ret
   const c = consumer(t, { bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, handler: async () => { calls++ } })
   await c.start()
   await producer.send(raw, { user: 42 })
-  const [dead] = await drainWithHeaders(`${topic.name}.dlq`, 1)
+  const [dead] = await readAll(brokers, `${topic.name}.dlq`, { expected: 1 })
   assert.match(dead?.headers.get('tackle-error') ?? '', /\/user/)
   assert.equal(dead?.headers.get('tackle-attempts'), '0')
   assert.equal(calls, 0)

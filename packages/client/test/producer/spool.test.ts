@@ -6,24 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka'
+import { Admin } from '@platformatic/kafka'
 import { LocalCluster, waitUntil } from '@tackle/local-kafka'
 import { Registry } from 'prom-client'
 import Type from 'typebox'
 import { EVENT_ID_HEADER, TackleProducer } from '../../src/producer/producer.ts'
+import { readAll } from '../../src/testkit/read-all.ts'
 import { defineTopic } from '../../src/topics/define-topic.ts'
-
-async function readValues (brokers: string[], topic: string, expected: number): Promise<Array<{ n: number, eventId: string }>> {
-  const wire = new Consumer({ groupId: `spool-${Date.now()}`, clientId: 'spool-reader', bootstrapBrokers: brokers, deserializers: stringDeserializers })
-  const stream = await wire.consume({ topics: [topic], mode: 'earliest', autocommit: false })
-  const seen: Array<{ n: number, eventId: string }> = []
-  stream.on('data', m => seen.push({ n: (JSON.parse(m.value as string) as { n: number }).n, eventId: m.headers.get(EVENT_ID_HEADER) as string }))
-  await waitUntil(() => seen.length >= expected ? true : undefined, { timeoutMs: 60_000 })
-  await new Promise(resolve => setTimeout(resolve, 500))
-  await stream.close()
-  await wire.close(true)
-  return seen
-}
 
 test('records sent while the cluster is down should be spooled to disk and delivered in order when it returns, even by the next process', async (t) => {
   const parent = await mkdtemp(join(tmpdir(), 'tackle-spool-'))
@@ -67,7 +56,7 @@ test('records sent while the cluster is down should be spooled to disk and deliv
   t.after(() => heir.close({ timeoutMs: 5000 }))
   assert.ok(await waitUntil(async () => await heir.spooledRecords() === 0 ? true : undefined, { timeoutMs: 60_000 }), 'the dead process\'s spool was replayed')
 
-  const read = await readValues(brokers, topic.name, 351)
+  const read = (await readAll(brokers, topic.name, { expected: 351 })).map(r => ({ n: (JSON.parse(r.value) as { n: number }).n, eventId: r.headers.get(EVENT_ID_HEADER) }))
   const ns = read.map(r => r.n)
   assert.deepEqual(new Set(ns), new Set(Array.from({ length: 301 }, (_, n) => n).concat(Array.from({ length: 50 }, (_, i) => 1000 + i))), 'nothing lost')
   const mine = ns.filter(n => n < 1000)
