@@ -1,4 +1,5 @@
-import { LocalCluster } from '@tackle/local-kafka'
+import { securityFromEnv, type SecurityOptions } from '@tackle/client'
+import { LocalCluster, type LocalClusterOptions } from '@tackle/local-kafka'
 import { resolveBrokers, type ResolvedBrokers } from './brokers.ts'
 import { defaultKafkaDir, loadConfig, type TackleConfig } from './config.ts'
 
@@ -17,9 +18,11 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv
   cluster: LocalCluster
   brokers (): Promise<ResolvedBrokers>
+  /** TLS and SASL from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_CA_FILE; undefined is plaintext. */
+  security (): SecurityOptions | undefined
 }
 
-export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): Promise<CommandContext> {
+export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv = process.env, clusterOptions: Partial<LocalClusterOptions> = {}): Promise<CommandContext> {
   const { config } = await loadConfig({ file: flags.config, env, cwd: process.cwd() })
   const kafka = config.kafka ?? {}
   const cluster = new LocalCluster({
@@ -28,6 +31,7 @@ export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv
     heapMb: kafka.heapMb,
     portBase: kafka.portBase,
     brokerConfig: kafka.brokerConfig,
+    ...clusterOptions,
   })
   return {
     flags,
@@ -35,5 +39,6 @@ export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv
     env,
     cluster,
     brokers: () => resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster }),
+    security: () => securityFromEnv(env),
   }
 }

@@ -22,6 +22,7 @@ export function clusterJson (status: ClusterStatus): Record<string, unknown> {
     dir: status.dir,
     clusterId: status.clusterId,
     kafkaVersion: status.kafkaVersion,
+    secure: status.secure ?? null,
   }
 }
 
@@ -45,6 +46,7 @@ export function clusterText (status: ClusterStatus): string {
   return [
     `Kafka ${status.kafkaVersion} in ${status.dir}`,
     `bootstrap: ${status.bootstrap}`,
+    ...(status.secure ? [`SASL_SSL: ${status.secure.bootstrap} (user ${status.secure.username}, CA ${status.secure.caFile}; \`tackle kafka status --json\` has the password)`] : []),
     '',
     table(rows),
   ].join('\n')

@@ -7,6 +7,10 @@ export const ClientErrorCodes = {
   CLOSED: 'TACKLE_CLIENT_CLOSED',
   INVALID_OPTIONS: 'TACKLE_CLIENT_INVALID_OPTIONS',
   TOPIC_FAILED: 'TACKLE_CLIENT_TOPIC_FAILED',
+  AUTHENTICATION_FAILED: 'TACKLE_CLIENT_AUTHENTICATION_FAILED',
+  TLS_FAILED: 'TACKLE_CLIENT_TLS_FAILED',
+  UNREACHABLE: 'TACKLE_CLIENT_UNREACHABLE',
+  ADMIN_FAILED: 'TACKLE_CLIENT_ADMIN_FAILED',
 } as const
 
 export type ClientErrorCode = (typeof ClientErrorCodes)[keyof typeof ClientErrorCodes]
@@ -20,6 +24,10 @@ export const clientErrorFixes: Record<ClientErrorCode, string> = {
   TACKLE_CLIENT_CLOSED: 'The producer was closed; create a new one.',
   TACKLE_CLIENT_INVALID_OPTIONS: 'Correct the option named in the message.',
   TACKLE_CLIENT_TOPIC_FAILED: 'Creating or describing a topic failed; the cause names the broker\'s reason.',
+  TACKLE_CLIENT_AUTHENTICATION_FAILED: 'Check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM (or security.sasl): the user must exist for that mechanism on the cluster. Nothing was sent.',
+  TACKLE_CLIENT_TLS_FAILED: 'Point KAFKA_SSL_CA_FILE (or security.tls.caFile) at the CA that signed the brokers\' certificates, and check that the port is a TLS listener. Nothing was sent.',
+  TACKLE_CLIENT_UNREACHABLE: 'No bootstrap broker answered: check KAFKA_BROKERS (or --brokers) and that the cluster is up.',
+  TACKLE_CLIENT_ADMIN_FAILED: 'An admin request failed; the cause names the broker\'s reason. It is safe to rerun.',
 }
 
 export interface ClientErrorFacts {

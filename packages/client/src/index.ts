@@ -12,3 +12,4 @@ export type { ConsumeContext, ConsumerOptions, Handler } from './consumer/option
 export { serveHealth, type HealthServer, type HealthServerOptions, type ReadinessCheck } from './health-server.ts'
 export { consumerMetrics, type ConsumerMetrics } from './metrics.ts'
 export { ensureTopics, safeTopicSettings, topicWeaknesses, type EnsureTopicsResult, type WeakTopic } from './topics/ensure-topics.ts'
+export { connectionRefusal, SASL_MECHANISMS, securityFromEnv, SECURITY_PROTOCOLS, type SaslMechanism, type SecurityOptions } from './security.ts'

@@ -11,6 +11,7 @@ import { resolveLocalClusterOptions, stateFilePath, validateNodeCount, type Loca
 import { allocatePorts } from './ports.ts'
 import { findProcessesByArgPrefix, isPidAlive, nodeMarker, processState, residentMemoryBytes } from './process-info.ts'
 import { describeQuorum, type QuorumStatus } from './quorum.ts'
+import { createSecureListener, SASL_MECHANISMS, type SecureConnection } from './secure-listener.ts'
 import { bootstrapServers, readClusterRecord, writeClusterRecord, STATE_FORMAT, type ClusterRecord, type NodeRecord } from './state.ts'
 
 export type NodeState = 'running' | 'paused' | 'stopped'
@@ -32,6 +33,8 @@ export interface ClusterStatus {
   kafkaVersion: string
   bootstrap: string
   nodes: NodeStatus[]
+  /** The SASL_SSL listener and its credentials, on clusters created with `secure`. */
+  secure: SecureConnection | undefined
 }
 
 export type UpProgress =
@@ -109,7 +112,14 @@ export class LocalCluster {
         logFile: nodePaths(this.options.dir, node.id).serverLog,
       }
     }))
-    return { dir: this.options.dir, clusterId: record.clusterId, kafkaVersion: record.kafkaVersion, bootstrap: bootstrapServers(record.nodes), nodes }
+    const secure = record.secure && {
+      bootstrap: bootstrapServers(record.nodes, 'securePort'),
+      caFile: record.secure.caFile,
+      username: record.secure.username,
+      password: record.secure.password,
+      mechanisms: SASL_MECHANISMS,
+    }
+    return { dir: this.options.dir, clusterId: record.clusterId, kafkaVersion: record.kafkaVersion, bootstrap: bootstrapServers(record.nodes), nodes, secure }
   }
 
   #startOptions (record: ClusterRecord, distribution: KafkaDistribution): StartNodeOptions {
@@ -123,6 +133,7 @@ export class LocalCluster {
       brokerConfig: this.options.brokerConfig,
       env: this.options.env,
       dieWithCaller: this.options.ownerPid === process.pid,
+      secure: record.secure,
     }
   }
 
@@ -157,6 +168,7 @@ export class LocalCluster {
       roles: ['broker', 'controller'],
       port: p.port,
       controllerPort: p.controllerPort,
+      ...(this.options.secure ? { securePort: p.securePort } : {}),
       pid: null,
       dir: nodePaths(this.options.dir, i + 1).nodeDir,
     }))
@@ -168,6 +180,7 @@ export class LocalCluster {
       createdAt: new Date().toISOString(),
       ownerPid: this.options.ownerPid ?? null,
       nodes,
+      ...(this.options.secure ? { secure: await createSecureListener(join(this.options.dir, 'secure'), this.options.env) } : {}),
     }
     onProgress?.({ phase: 'format', nodes: nodeCount })
     const directoryIds = new Map(nodes.map(n => [n.id, randomKafkaUuid()]))
@@ -190,6 +203,9 @@ export class LocalCluster {
       }
       if (record && record.kafkaVersion !== distribution.version) {
         throw new LocalKafkaError(LocalKafkaErrorCodes.SHAPE_MISMATCH, `${this.options.dir} holds Kafka ${record.kafkaVersion}, not ${distribution.version}`, { dir: this.options.dir })
+      }
+      if (record && this.options.secure && !record.secure) {
+        throw new LocalKafkaError(LocalKafkaErrorCodes.SHAPE_MISMATCH, `${this.options.dir} holds a cluster created without a secure listener`, { dir: this.options.dir })
       }
       record ??= await this.#create(wanted ?? DEFAULT_NODES, distribution, options.onProgress)
       if (this.options.ownerPid !== undefined) record.ownerPid = this.options.ownerPid

@@ -33,7 +33,7 @@ export const localKafkaErrorFixes: Record<LocalKafkaErrorCode, string> = {
   TACKLE_LOCAL_KAFKA_NOT_CREATED: 'There is no local cluster in that directory yet; run `tackle kafka up` first.',
   TACKLE_LOCAL_KAFKA_NODE_UNKNOWN: 'No node has that id; `tackle kafka status` lists the nodes.',
   TACKLE_LOCAL_KAFKA_NODE_STATE: 'The node is not in a state that allows this action; `tackle kafka status` shows its state.',
-  TACKLE_LOCAL_KAFKA_SHAPE_MISMATCH: 'The directory holds a cluster of another size or version; use its size, another --dir, or `tackle kafka down --purge`.',
+  TACKLE_LOCAL_KAFKA_SHAPE_MISMATCH: 'The directory holds a cluster of another size or version, or one without the secure listener asked for; use its size, another --dir, or `tackle kafka down --purge`.',
   TACKLE_LOCAL_KAFKA_LOCKED: 'Another tackle process is changing this cluster; wait for it, or remove the stale lock it names.',
   TACKLE_LOCAL_KAFKA_NO_FREE_PORTS: 'No free ports were found on 127.0.0.1; free some, or pass another --port-base.',
   TACKLE_LOCAL_KAFKA_TOOL_UNKNOWN: 'Use one of the tool names `tackle kafka exec --help` lists.',

@@ -4,5 +4,6 @@ export { LocalKafkaAggregateError, LocalKafkaError, LocalKafkaErrorCodes, localK
 export { ensureJava } from './java.ts'
 export { defaultLocalClusterOptions, MAX_NODES, type LocalClusterOptions } from './options.ts'
 export { describeQuorum, parseQuorumStatus, type QuorumStatus } from './quorum.ts'
+export { SASL_MECHANISMS, type SaslMechanism, type SecureConnection } from './secure-listener.ts'
 export { execKafkaTool, KAFKA_TOOLS, kafkaToolJavaArgs, kafkaToolMainClass, needsBootstrapServer, runKafkaTool, type KafkaToolName } from './tools.ts'
 export { waitUntil, type WaitUntilOptions } from './wait-until.ts'

@@ -2,6 +2,7 @@
 // (Jepsen's Kafka analysis; KIP-966 for Eligible Leader Replicas): RF min(3, N), min.insync.replicas
 // min(2, N), no unclean leader election, no auto-created topics.
 import { fileURLToPath } from 'node:url'
+import { secureListenerProperties, type SecureListenerRecord } from './secure-listener.ts'
 
 export const LOG4J_CONFIG = fileURLToPath(new URL('../config/log4j2.yaml', import.meta.url))
 
@@ -12,6 +13,8 @@ export interface NodeSpec {
   roles: readonly NodeRole[]
   port: number
   controllerPort: number
+  /** The SASL_SSL listener's port, on clusters created with one. */
+  securePort?: number
 }
 
 export interface ClusterShape {
@@ -39,17 +42,21 @@ export function safeClusterDefaults (brokerCount: number): Record<string, string
   }
 }
 
-export function renderServerProperties (node: NodeSpec, shape: ClusterShape, dataDir: string, overrides: Readonly<Record<string, string>>): string {
+export function renderServerProperties (node: NodeSpec, shape: ClusterShape, dataDir: string, overrides: Readonly<Record<string, string>>, secure?: SecureListenerRecord): string {
   const isController = node.roles.includes('controller')
-  const listeners = [`PLAINTEXT://${HOST}:${node.port}`]
+  const advertised = [`PLAINTEXT://${HOST}:${node.port}`]
+  const hasSecure = secure !== undefined && node.securePort !== undefined
+  if (hasSecure) advertised.push(`SASL_SSL://${HOST}:${node.securePort}`)
+  const listeners = [...advertised]
   if (isController) listeners.push(`CONTROLLER://${HOST}:${node.controllerPort}`)
   const settings: Record<string, string> = {
     'process.roles': node.roles.join(','),
     'node.id': String(node.id),
     'controller.quorum.bootstrap.servers': shape.controllers.map(c => `${HOST}:${c.controllerPort}`).join(','),
     listeners: listeners.join(','),
-    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'advertised.listeners': advertised.join(','),
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${hasSecure ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(hasSecure ? secureListenerProperties(secure) : {}),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': dataDir,

@@ -10,6 +10,7 @@ import { javaBinary } from './java.ts'
 import { fileSize, readFrom, relevantTail } from './log-tail.ts'
 import { LOG4J_CONFIG, renderServerProperties, type ClusterShape, type NodeSpec } from './node-config.ts'
 import { nodeMarker, processState, type ProcessState } from './process-info.ts'
+import { scramFormatArgs, type SecureListenerRecord } from './secure-listener.ts'
 import { runKafkaTool } from './tools.ts'
 import { waitUntil } from './wait-until.ts'
 
@@ -53,12 +54,13 @@ export interface StartNodeOptions {
   env: NodeJS.ProcessEnv
   /** Kill the node when the calling process dies (Linux's parent-death signal, via setpriv). */
   dieWithCaller: boolean
+  secure: SecureListenerRecord | undefined
 }
 
 export async function writeNodeProperties (node: NodeSpec, options: StartNodeOptions): Promise<NodePaths> {
   const paths = nodePaths(options.clusterDir, node.id)
   await mkdir(paths.logsDir, { recursive: true })
-  await writeFile(paths.properties, renderServerProperties(node, options.shape, paths.dataDir, options.brokerConfig))
+  await writeFile(paths.properties, renderServerProperties(node, options.shape, paths.dataDir, options.brokerConfig, options.secure))
   return paths
 }
 
@@ -69,6 +71,7 @@ export async function formatNode (node: NodeSpec, clusterId: string, initialCont
     'format', '--config', paths.properties, '--cluster-id', clusterId, '--ignore-formatted',
     '--feature', 'eligible.leader.replicas.version=1',
     ...quorum,
+    ...(options.secure ? scramFormatArgs(options.secure) : []),
   ], { env: options.env })
   if (result.code !== 0) {
     const logTail = relevantTail(result.stdout + result.stderr)

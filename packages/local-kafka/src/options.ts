@@ -12,7 +12,7 @@ export interface LocalClusterOptions {
   kafkaVersion: string
   /** Heap of each node; Kafka's own default is 1 GiB, too much for several nodes on a laptop. */
   heapMb: number
-  /** First broker port; controllers listen from portBase + 100. Undefined picks free ports. */
+  /** First broker port; controllers listen from portBase + 100, the secure listener from + 200. Undefined picks free ports. */
   portBase: number | undefined
   startTimeoutMs: number
   stopTimeoutMs: number
@@ -23,6 +23,11 @@ export interface LocalClusterOptions {
    * the next `up`. Test runs set it, so a crashed run never breaks the next one.
    */
   ownerPid: number | undefined
+  /**
+   * Give a new cluster a SASL_SSL listener too (PLAIN and SCRAM, a generated CA and user), for
+   * testing clients and tools against real TLS and SASL. The PLAINTEXT listener stays.
+   */
+  secure: boolean
   env: NodeJS.ProcessEnv
 }
 
@@ -36,6 +41,7 @@ export const defaultLocalClusterOptions = {
   stopTimeoutMs: 60_000,
   brokerConfig: {},
   ownerPid: undefined,
+  secure: false,
   env: process.env,
 } as const satisfies LocalClusterOptions
 
@@ -61,8 +67,8 @@ export function resolveLocalClusterOptions (options: Partial<LocalClusterOptions
   merged.cacheDir = resolve(merged.cacheDir)
   // Under 128 MiB a combined broker and controller runs out of heap while starting.
   if (!Number.isInteger(merged.heapMb) || merged.heapMb < 128 || merged.heapMb > 8192) invalid(`heapMb must be from 128 to 8192, got ${merged.heapMb}`)
-  if (merged.portBase !== undefined && (!Number.isInteger(merged.portBase) || merged.portBase < 1024 || merged.portBase > 65_000 - 100 - MAX_NODES)) {
-    invalid(`portBase must be from 1024 to ${65_000 - 100 - MAX_NODES}, got ${merged.portBase}`)
+  if (merged.portBase !== undefined && (!Number.isInteger(merged.portBase) || merged.portBase < 1024 || merged.portBase > 65_000 - 200 - MAX_NODES)) {
+    invalid(`portBase must be from 1024 to ${65_000 - 200 - MAX_NODES}, got ${merged.portBase}`)
   }
   positiveInt('startTimeoutMs', merged.startTimeoutMs)
   positiveInt('stopTimeoutMs', merged.stopTimeoutMs)

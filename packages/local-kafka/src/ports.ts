@@ -1,6 +1,7 @@
 import { createServer } from 'node:net'
 import { LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
 import { HOST } from './node-config.ts'
+import { SECURE_PORT_OFFSET } from './secure-listener.ts'
 
 export const CONTROLLER_PORT_OFFSET = 100
 
@@ -15,22 +16,26 @@ export function isPortFree (port: number, host = HOST): Promise<boolean> {
 export interface NodePorts {
   port: number
   controllerPort: number
+  /** Reserved for every node, used only by clusters with a secure listener. */
+  securePort: number
 }
 
 async function blockIsFree (base: number, count: number): Promise<boolean> {
   for (let i = 0; i < count; i++) {
-    if (!await isPortFree(base + i) || !await isPortFree(base + CONTROLLER_PORT_OFFSET + i)) return false
+    for (const offset of [0, CONTROLLER_PORT_OFFSET, SECURE_PORT_OFFSET]) {
+      if (!await isPortFree(base + offset + i)) return false
+    }
   }
   return true
 }
 
 /**
- * Broker ports base..base+count-1 and controller ports 100 above them. Without a preferred base,
+ * Broker ports base..base+count-1, controller ports 100 above them and secure ones 200 above. Without a preferred base,
  * a random block below Linux's ephemeral range (32768+) is taken, so that a client's outgoing
  * connection cannot grab a node's port while that node is down for a restart.
  */
 export async function allocatePorts (count: number, preferredBase?: number, attempts = 50): Promise<NodePorts[]> {
-  const block = (base: number) => Array.from({ length: count }, (_, i) => ({ port: base + i, controllerPort: base + CONTROLLER_PORT_OFFSET + i }))
+  const block = (base: number) => Array.from({ length: count }, (_, i) => ({ port: base + i, controllerPort: base + CONTROLLER_PORT_OFFSET + i, securePort: base + SECURE_PORT_OFFSET + i }))
   if (preferredBase !== undefined) {
     if (await blockIsFree(preferredBase, count)) return block(preferredBase)
     throw new LocalKafkaError(LocalKafkaErrorCodes.NO_FREE_PORTS, `ports ${preferredBase}..${preferredBase + count - 1} or ${preferredBase + CONTROLLER_PORT_OFFSET}.. are in use on ${HOST}`)

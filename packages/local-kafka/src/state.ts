@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { NodeSpec } from './node-config.ts'
+import type { SecureListenerRecord } from './secure-listener.ts'
 
 export const STATE_FORMAT = 1
 
@@ -18,6 +19,8 @@ export interface ClusterRecord {
   createdAt: string
   ownerPid: number | null
   nodes: NodeRecord[]
+  /** Present on clusters created with a SASL_SSL listener. */
+  secure?: SecureListenerRecord
 }
 
 export async function readClusterRecord (file: string): Promise<ClusterRecord | undefined> {
@@ -38,6 +41,6 @@ export async function writeClusterRecord (file: string, record: ClusterRecord): 
   await rename(temporary, file)
 }
 
-export function bootstrapServers (nodes: readonly NodeSpec[], host = '127.0.0.1'): string {
-  return nodes.filter(n => n.roles.includes('broker')).map(n => `${host}:${n.port}`).join(',')
+export function bootstrapServers (nodes: readonly NodeSpec[], listener: 'port' | 'securePort' = 'port', host = '127.0.0.1'): string {
+  return nodes.filter(n => n.roles.includes('broker')).map(n => `${host}:${n[listener]}`).join(',')
 }

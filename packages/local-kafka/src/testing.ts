@@ -34,7 +34,8 @@ export async function startTestCluster (options: Partial<LocalClusterOptions> = 
   let dir = defaultTestClusterDir()
   const owner = (await readClusterRecord(stateFilePath(dir)))?.ownerPid
   if (owner && owner !== process.pid && isPidAlive(owner)) dir = `${dir}-${process.pid}`
-  const cluster = new LocalCluster({ dir, ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, ...options })
+  // Secure, so that TLS and SASL are tested on the same cluster as everything else.
+  const cluster = new LocalCluster({ dir, ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, secure: true, ...options })
   await cluster.up({ nodes: 3 })
   return cluster
 }

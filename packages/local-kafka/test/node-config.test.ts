@@ -43,3 +43,20 @@ test('initialControllers should list id@host:port:directoryId for every controll
   const ids = new Map([[1, 'a'], [2, 'b'], [3, 'c']])
   assert.equal(initialControllers(nodes, ids), '1@127.0.0.1:9101:a,2@127.0.0.1:9102:b,3@127.0.0.1:9103:c')
 })
+
+test('renderServerProperties should add a SASL_SSL listener with PLAIN and SCRAM only when the cluster has one', () => {
+  const node: NodeSpec = { ...(nodes[0] as NodeSpec), securePort: 9201 }
+  const secure = { username: 'tackle', password: 's3cret', caFile: '/s/ca.pem', keystoreFile: '/s/broker.p12', storePassword: 'store' }
+  const props = properties(renderServerProperties(node, { brokerCount: 3, controllers: nodes }, '/d', {}, secure))
+  assert.equal(props.get('advertised.listeners'), 'PLAINTEXT://127.0.0.1:9001,SASL_SSL://127.0.0.1:9201')
+  assert.equal(props.get('listener.security.protocol.map'), 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL')
+  assert.equal(props.get('inter.broker.listener.name'), 'PLAINTEXT')
+  assert.equal(props.get('listener.name.sasl_ssl.sasl.enabled.mechanisms'), 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512')
+  assert.match(props.get('listener.name.sasl_ssl.plain.sasl.jaas.config') ?? '', /user_tackle="s3cret";$/)
+  assert.equal(props.get('listener.name.sasl_ssl.ssl.keystore.location'), '/s/broker.p12')
+
+  const plain = properties(renderServerProperties(node, { brokerCount: 3, controllers: nodes }, '/d', {}))
+  assert.equal(plain.get('advertised.listeners'), 'PLAINTEXT://127.0.0.1:9001')
+  assert.equal([...plain.keys()].some(k => k.startsWith('listener.name.sasl_ssl')), false)
+  assert.throws(() => renderServerProperties(node, { brokerCount: 3, controllers: nodes }, '/d', {}, { ...secure, password: 'a"b' }), /only letters, digits/)
+})

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { execKafkaTool, KAFKA_TOOLS, needsBootstrapServer } from '@tackle/local-kafka'
 import { withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
+import { toolSecurityArgs } from '../tool-security.ts'
 
 export function kafkaExecCommand (): Command {
   return withCommonOptions(new Command('exec'), ['dir', 'brokers'])
@@ -9,11 +10,16 @@ export function kafkaExecCommand (): Command {
     .argument('<tool>', 'the tool, as named in Kafka\'s bin/ (kafka-topics or kafka-topics.sh)')
     .argument('[args...]', 'its arguments; --bootstrap-server is added when they name no cluster')
     .passThroughOptions()
-    .addHelpText('after', `\nTools:\n${Object.entries(KAFKA_TOOLS).map(([t, c]) => `  ${t.padEnd(28)} ${c}`).join('\n')}\n\nExample:\n  tackle kafka exec kafka-topics --describe --topic events\n\nExits with the tool's own exit code.`)
+    .addHelpText('after', `\nTools:\n${Object.entries(KAFKA_TOOLS).map(([t, c]) => `  ${t.padEnd(28)} ${c}`).join('\n')}\n\nExample:\n  tackle kafka exec kafka-topics --describe --topic events\n\nWith KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD\nor KAFKA_SSL_CA_FILE set, a client config file is passed as --command-config.\n\nExits with the tool's own exit code.`)
     .action(async (tool: string, args: string[], flags: CommonFlags) => {
       const context = await commandContext(flags)
       const extra = needsBootstrapServer(tool, args) ? ['--bootstrap-server', (await context.brokers()).bootstrap] : []
       const distribution = await context.cluster.distribution()
-      process.exitCode = await execKafkaTool(distribution, tool, [...extra, ...args], context.env)
+      const secure = await toolSecurityArgs(tool, args, context.security())
+      try {
+        process.exitCode = await execKafkaTool(distribution, tool, [...extra, ...secure.args, ...args], context.env)
+      } finally {
+        await secure.cleanup()
+      }
     })
 }

@@ -8,11 +8,12 @@ import { Timings } from '../timings.ts'
 
 interface UpFlags extends CommonFlags {
   nodes?: number
+  secure?: boolean
 }
 
 /** Starts (or reports) the local cluster with progress on stderr; shared by `kafka up` and `start`. */
 export async function bringUp (flags: UpFlags): Promise<void> {
-  const context = await commandContext(flags)
+  const context = await commandContext(flags, process.env, { secure: flags.secure })
   const timings = new Timings(context.cluster.options.cacheDir)
   const expected = { fetch: await timings.get('fetch'), start: await timings.get('start') }
   const progress = new Progress()
@@ -52,5 +53,6 @@ export function kafkaUpCommand (): Command {
   return withCommonOptions(new Command('up'), UP_OPTIONS)
     .description('start the local Kafka cluster (KRaft, on 127.0.0.1), or report the running one')
     .option('-n, --nodes <count>', 'nodes, each broker and controller (default 3, or the existing cluster\'s size)', parseWholeNumber('--nodes', 1, 9))
+    .option('--secure', 'give a new cluster a SASL_SSL listener too: a generated CA and a user for PLAIN and SCRAM-SHA-256/512')
     .action(bringUp)
 }

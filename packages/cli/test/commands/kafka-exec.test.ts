@@ -8,7 +8,7 @@ import { Admin } from '@platformatic/kafka'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import { runTackle } from '../run-tackle.ts'
 
-const { cluster, bootstrap, brokers } = await sharedTestCluster()
+const { cluster, bootstrap, brokers, status: { secure } } = await sharedTestCluster()
 
 async function emptyDir (t: test.TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tackle-nocluster-'))
@@ -74,4 +74,17 @@ test('kafka exec should pass the tool\'s own exit code through', async () => {
   const run = await runTackle(['kafka', 'exec', '--dir', cluster.dir, 'kafka-topics', '--describe', '--topic', `absent-${randomUUID()}`])
   assert.equal(run.code, 1)
   assert.match(run.stderr + run.stdout, /does not exist/)
+})
+
+test('kafka exec should connect a tool over SASL_SSL from KAFKA_SASL_* and fail clearly with a wrong password', { skip: secure ? false : 'the test cluster has no SASL_SSL listener' }, async () => {
+  assert.ok(secure)
+  const env = { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: secure.username, KAFKA_SSL_CA_FILE: secure.caFile }
+  const topic = `secure-exec-${randomUUID()}`
+  const created = await runTackle(['kafka', 'exec', 'kafka-topics', '--bootstrap-server', secure.bootstrap, '--create', '--topic', topic, '--partitions', '2'], { env: { ...env, KAFKA_SASL_PASSWORD: secure.password } })
+  assert.equal(created.code, 0, created.stderr)
+  assert.match(created.stdout, new RegExp(`Created topic ${topic}`))
+
+  const refused = await runTackle(['kafka', 'exec', 'kafka-topics', '--bootstrap-server', secure.bootstrap, '--list'], { env: { ...env, KAFKA_SASL_PASSWORD: 'not-the-password' } })
+  assert.notEqual(refused.code, 0)
+  assert.match(refused.stdout + refused.stderr, /Authentication failed.*invalid credentials with SASL mechanism SCRAM-SHA-512/)
 })

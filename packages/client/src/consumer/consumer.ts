@@ -10,6 +10,7 @@ import { defaultLogger } from '../logger.ts'
 import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
 import { TackleProducer } from '../producer/producer.ts'
 import { backoffMs } from '../retry.ts'
+import { connectionRefusal, wireSecurity } from '../security.ts'
 import { defineTopic, type TopicDefinition } from '../topics/define-topic.ts'
 import { inProcessSpan } from '../tracing.ts'
 import { failureHeaders, readFailure, type Failure } from './failure-headers.ts'
@@ -54,7 +55,7 @@ export class TackleConsumer<T> {
     this.options = resolveConsumerOptions(options)
     this.#metrics = consumerMetrics(this.options.registry)
     this.#logger = (this.options.logger ?? defaultLogger()).child({ component: 'tackle-consumer', groupId: this.options.groupId })
-    this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, registry: this.options.registry, logger: this.options.logger })
+    this.#producer = new TackleProducer({ bootstrapBrokers: this.options.bootstrapBrokers, clientId: `${this.options.clientId}-failures`, security: this.options.security, registry: this.options.registry, logger: this.options.logger })
   }
 
   /** The topic and, where there is one, its retry topic. */
@@ -69,7 +70,7 @@ export class TackleConsumer<T> {
 
   async #chooseGroupProtocol (): Promise<'consumer' | 'classic'> {
     if (this.options.groupProtocol !== 'auto') return this.options.groupProtocol
-    const admin = new Admin({ clientId: this.options.clientId, bootstrapBrokers: [...this.options.bootstrapBrokers] })
+    const admin = new Admin({ clientId: this.options.clientId, bootstrapBrokers: [...this.options.bootstrapBrokers], ...wireSecurity(this.options.security) })
     try {
       // ConsumerGroupHeartbeat (API key 68) is the KIP-848 protocol's one request.
       return (await admin.listApis()).some(api => api.apiKey === CONSUMER_GROUP_HEARTBEAT) ? 'consumer' : 'classic'
@@ -80,11 +81,20 @@ export class TackleConsumer<T> {
 
   /** Joins the group and starts handling records; resolves once fetching has begun. */
   async start (): Promise<void> {
+    try {
+      await this.#start()
+    } catch (error) {
+      throw connectionRefusal(error) ?? error
+    }
+  }
+
+  async #start (): Promise<void> {
     this.#groupProtocol = await this.#chooseGroupProtocol()
     this.#wire = new Consumer({
       clientId: this.options.clientId,
       groupId: this.options.groupId,
       bootstrapBrokers: [...this.options.bootstrapBrokers],
+      ...wireSecurity(this.options.security),
       deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string, headerValue: stringDeserializer as (data?: Buffer) => string },
       autocreateTopics: false,
       ...(this.#groupProtocol === 'consumer' ? { groupProtocol: 'consumer' as const } : {}),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { ClientError, ClientErrorCodes } from '../errors.ts'
 import { defaultBackoffOptions, type BackoffOptions } from '../retry.ts'
+import { resolveSecurity, type SecurityOptions } from '../security.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
 
 export interface ConsumeContext {
@@ -41,6 +42,8 @@ export interface ConsumerOptions<T> {
   groupProtocol: 'auto' | 'consumer' | 'classic'
   /** How often tackle_consumer_lag_records is refreshed; 0 turns it off. */
   lagIntervalMs: number
+  /** TLS and SASL; `securityFromEnv()` gives them from KAFKA_SECURITY_PROTOCOL and friends. Undefined is plaintext. */
+  security: SecurityOptions | undefined
   registry: Registry | undefined
   logger: Logger | undefined
 }
@@ -60,6 +63,7 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     maxBufferedRecords: 10_000,
     groupProtocol: 'auto',
     lagIntervalMs: 10_000,
+    security: undefined,
     registry: undefined,
     logger: undefined,
     ...given,
@@ -71,5 +75,6 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
   if (!(merged.retryDelayMs >= 0)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `retryDelayMs must be ≥ 0, got ${merged.retryDelayMs}`)
   if (!['auto', 'consumer', 'classic'].includes(merged.groupProtocol)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `groupProtocol must be 'auto', 'consumer' or 'classic', got ${String(merged.groupProtocol)}`)
   if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'handler must be a function')
+  merged.security = resolveSecurity(merged.security)
   return Object.freeze(merged)
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { ClientError, ClientErrorCodes } from '../errors.ts'
 import { defaultBackoffOptions, type BackoffOptions } from '../retry.ts'
+import { resolveSecurity, type SecurityOptions } from '../security.ts'
 
 export type Compression = 'lz4' | 'zstd' | 'gzip' | 'snappy' | 'none'
 
@@ -43,6 +44,8 @@ export interface ProducerOptions {
    * replay which repeats one is detectable downstream. Off when undefined.
    */
   spool: { dir: string, unreachableAfterMs?: number, probeIntervalMs?: number } | undefined
+  /** TLS and SASL; `securityFromEnv()` gives them from KAFKA_SECURITY_PROTOCOL and friends. Undefined is plaintext. */
+  security: SecurityOptions | undefined
   registry: Registry | undefined
   logger: Logger | undefined
 }
@@ -62,6 +65,7 @@ export const defaultProducerOptions = Object.freeze({
   unsafeDisableIdempotence: false,
   closeOnSigterm: false,
   spool: undefined,
+  security: undefined,
   registry: undefined,
   logger: undefined,
 }) satisfies Omit<ProducerOptions, 'bootstrapBrokers'>
@@ -88,5 +92,6 @@ export function resolveProducerOptions (options: Partial<ProducerOptions> & Pick
   if (merged.onBufferFull !== 'wait' && merged.onBufferFull !== 'reject') invalid(`onBufferFull must be 'wait' or 'reject', got ${String(merged.onBufferFull)}`)
   merged.bootstrapBrokers = Object.freeze([...merged.bootstrapBrokers])
   merged.backoff = Object.freeze({ ...merged.backoff })
+  merged.security = resolveSecurity(merged.security)
   return Object.freeze(merged)
 }

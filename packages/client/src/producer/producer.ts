@@ -11,6 +11,7 @@ import { ClientError, ClientErrorCodes, kafkaErrorNames, type ClientErrorCode } 
 import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
 import { backoffMs, retriesWithin } from '../retry.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
+import { connectionRefusal, wireSecurity } from '../security.ts'
 import { endSpan, startSendSpan } from '../tracing.ts'
 import { resolveProducerOptions, type ProducerOptions } from './options.ts'
 import { countFitting } from './batching.ts'
@@ -117,11 +118,14 @@ export class TackleProducer {
       // Bounded, so that a request that cannot succeed ends within the delivery timeout instead
       // of blocking the records behind it for ever.
       retries: retriesWithin(this.options.deliveryTimeoutMs, this.options.backoff),
-      retryDelay: (_client, _operation, attempt) => {
+      retryDelay: (_client, _operation, attempt, _retries, error) => {
+        // Refused credentials or TLS: spend the retries at once, so the send fails fast.
+        if (connectionRefusal(error)) return 0
         this.#metrics.retries.inc({ client_id: this.options.clientId })
         return backoffMs(attempt, this.options.backoff)
       },
       autocreateTopics: false,
+      ...wireSecurity(this.options.security),
       serializers: { headerKey: stringSerializer as (data?: string) => Buffer, headerValue: stringSerializer as (data?: string) => Buffer },
     })
     if (this.options.closeOnSigterm) process.once('SIGTERM', this.#onSigterm)
@@ -282,8 +286,10 @@ export class TackleProducer {
       try {
         count = await this.#partitionCount(topic)
       } catch (cause) {
+        const refusal = connectionRefusal(cause)
         // No metadata at all means no broker answered: the spool's case. An unknown topic is not.
-        if (this.#spool && !/Unknown topic/.test((cause as Error).message)) await this.#toSpool(records)
+        if (refusal) this.#fail(records, refusal.code, refusal.message, cause)
+        else if (this.#spool && !/Unknown topic/.test((cause as Error).message)) await this.#toSpool(records)
         else this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
         continue
       }
@@ -334,6 +340,11 @@ export class TackleProducer {
       record.resolve({ topic: record.topic, partition, offset: base + index })
     }
     if (failed.length > 0) {
+      const refusal = connectionRefusal(outcome.error)
+      if (refusal) {
+        this.#fail(failed, refusal.code, refusal.message, outcome.error)
+        return
+      }
       const names = kafkaErrorNames(outcome.error)
       const fatal = names.map(n => FATAL[n]).find(c => c !== undefined)
       const why = outcome.error?.message ?? 'the cluster did not acknowledge these partitions'

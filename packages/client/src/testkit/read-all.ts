@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer, stringDeserializer } from '@platformatic/kafka'
+import { resolveSecurity, wireSecurity, type SecurityOptions } from '../security.ts'
 import type { ReadRecord } from './sequence-checker.ts'
 
 export interface DrainedRecord extends ReadRecord {
@@ -10,11 +11,12 @@ export interface DrainedRecord extends ReadRecord {
  * Reads a topic from the earliest offset in a fresh group until `expected` records arrived or no
  * new record came for `idleMs`: the final drain of a loss check.
  */
-export async function readAll (bootstrapBrokers: readonly string[], topic: string, options: { expected?: number, idleMs?: number, timeoutMs?: number } = {}): Promise<DrainedRecord[]> {
+export async function readAll (bootstrapBrokers: readonly string[], topic: string, options: { expected?: number, idleMs?: number, timeoutMs?: number, security?: SecurityOptions } = {}): Promise<DrainedRecord[]> {
   const consumer = new Consumer({
     groupId: `drain-${randomUUID()}`,
     clientId: 'tackle-drain',
     bootstrapBrokers: [...bootstrapBrokers],
+    ...wireSecurity(resolveSecurity(options.security)),
     deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string, headerValue: stringDeserializer as (data?: Buffer) => string },
   })
   const records: DrainedRecord[] = []

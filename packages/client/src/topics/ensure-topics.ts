@@ -3,6 +3,7 @@
 // election (Jepsen's Kafka analysis: anything less can lose acknowledged writes).
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
 import { ClientError, ClientErrorCodes, kafkaErrorNames } from '../errors.ts'
+import { resolveSecurity, wireSecurity, type SecurityOptions } from '../security.ts'
 import type { TopicDefinition } from './define-topic.ts'
 
 export interface WeakTopic {
@@ -20,6 +21,7 @@ export interface EnsureTopicsOptions {
   bootstrapBrokers: readonly string[]
   topics: ReadonlyArray<TopicDefinition<never> | { name: string, partitions: number, config: Readonly<Record<string, string>> }>
   clientId?: string
+  security?: SecurityOptions
 }
 
 export function safeTopicSettings (brokers: number): { replicationFactor: number, minInsyncReplicas: number } {
@@ -39,7 +41,7 @@ export function topicWeaknesses (replicationFactor: number, configs: ReadonlyMap
 }
 
 export async function ensureTopics (options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
-  const admin = new Admin({ clientId: options.clientId ?? 'tackle-ensure-topics', bootstrapBrokers: [...options.bootstrapBrokers] })
+  const admin = new Admin({ clientId: options.clientId ?? 'tackle-ensure-topics', bootstrapBrokers: [...options.bootstrapBrokers], ...wireSecurity(resolveSecurity(options.security)) })
   try {
     const metadata = await admin.metadata({ forceUpdate: true })
     const brokers = metadata.brokers.size
