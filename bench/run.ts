@@ -12,7 +12,14 @@ import type { ClientResult } from './stats.ts'
 const BENCHES = {
   producer: ['tackle', 'platformatic', 'kafkajs', 'java'],
   consumer: ['tackle', 'platformatic', 'kafkajs', 'java'],
+  roll: ['tackle-roll', 'bare-restarts'],
 } as const
+
+// The roll benchmark times an operation, not clients: it has a script of its own.
+if (process.argv[2] === 'roll') {
+  await import('./roll.ts')
+  process.exit(0)
+}
 
 const { positionals, values: flags } = parseArgs({
   allowPositionals: true,

@@ -3,11 +3,13 @@
 import { writeFileSync } from 'node:fs'
 import { ClientErrorCodes, clientErrorFixes } from '@tackle/client'
 import { LocalKafkaErrorCodes, localKafkaErrorFixes } from '@tackle/local-kafka'
+import { OpsErrorCodes, opsErrorFixes } from '@tackle/ops'
 import { CliErrorCodes, cliErrorFixes } from '../packages/cli/src/errors.ts'
 
 const catalogues: Array<[string, Record<string, string>, Record<string, string>]> = [
   ['@tackle/local-kafka', LocalKafkaErrorCodes, localKafkaErrorFixes],
   ['@tackle/client', ClientErrorCodes, clientErrorFixes],
+  ['@tackle/ops', OpsErrorCodes, opsErrorFixes],
   ['@tackle/cli', CliErrorCodes, cliErrorFixes],
 ]
 

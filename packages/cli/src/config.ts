@@ -77,7 +77,12 @@ export async function loadConfig (options: { file?: string | undefined, env: Nod
   return { config: merged, file: fromFile === undefined ? undefined : file }
 }
 
+/** Tackle's per-user state: the local cluster, roll progress. */
+export function defaultStateDir (env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'tackle')
+}
+
 /** The local cluster lives per user, like Docker's state, so every shell and directory sees the same one. */
 export function defaultKafkaDir (env: NodeJS.ProcessEnv): string {
-  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'tackle', 'kafka')
+  return join(defaultStateDir(env), 'kafka')
 }

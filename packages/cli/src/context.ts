@@ -1,4 +1,4 @@
-import { securityFromEnv, type SecurityOptions } from '@tackle/client'
+import { ClusterAdmin, securityFromEnv, type SecurityOptions } from '@tackle/client'
 import { LocalCluster, type LocalClusterOptions } from '@tackle/local-kafka'
 import { resolveBrokers, type ResolvedBrokers } from './brokers.ts'
 import { defaultKafkaDir, loadConfig, type TackleConfig } from './config.ts'
@@ -20,6 +20,11 @@ export interface CommandContext {
   brokers (): Promise<ResolvedBrokers>
   /** TLS and SASL from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_CA_FILE; undefined is plaintext. */
   security (): SecurityOptions | undefined
+  /**
+   * An admin client for the chosen cluster, closed by the caller; for the local cluster also
+   * its node ids, the brokers it should have.
+   */
+  admin (): Promise<{ admin: ClusterAdmin, brokers: ResolvedBrokers, expectedBrokers: number[] | undefined }>
 }
 
 export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv = process.env, clusterOptions: Partial<LocalClusterOptions> = {}): Promise<CommandContext> {
@@ -40,5 +45,11 @@ export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv
     cluster,
     brokers: () => resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster }),
     security: () => securityFromEnv(env),
+    async admin () {
+      const brokers = await resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster })
+      const admin = new ClusterAdmin({ bootstrapBrokers: brokers.bootstrap.split(','), clientId: 'tackle-cli', security: securityFromEnv(env) })
+      const expectedBrokers = brokers.source === 'local' ? (await cluster.status())?.nodes.filter(n => n.roles.includes('broker')).map(n => n.id) : undefined
+      return { admin, brokers, expectedBrokers }
+    },
   }
 }

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
+import { exporterCommand } from './commands/exporter.ts'
+import { healthCommand } from './commands/health.ts'
 import { kafkaCommand } from './commands/kafka.ts'
+import { lagCommand } from './commands/lag.ts'
+import { rollCommand } from './commands/roll.ts'
 import { startCommand } from './commands/start.ts'
 import { ExitCodes } from './exit-codes.ts'
 import { renderError, exitCodeOf } from './render-error.ts'
@@ -17,6 +21,10 @@ Exit codes: 0 ok, 1 failed or unhealthy, 2 no cluster reachable, 64 bad usage or
 Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tackle.config.json.`)
     .addCommand(startCommand())
     .addCommand(kafkaCommand())
+    .addCommand(healthCommand())
+    .addCommand(rollCommand())
+    .addCommand(lagCommand())
+    .addCommand(exporterCommand())
   applyRecursively(root, c => c.exitOverride().showHelpAfterError('(run with --help for usage)'))
   return root
 }

@@ -28,6 +28,8 @@ export interface ProgressDetail {
   total?: number
   /** How long the step took last time: the ETA before any item is done. */
   expectedMs?: number
+  /** Names the step when its label changes as it goes (the ETA is timed per step). */
+  step?: string
 }
 
 export class Progress {
@@ -37,6 +39,7 @@ export class Progress {
   readonly #started = Date.now()
   #stepStarted = Date.now()
   #label = ''
+  #step = ''
   #detail: ProgressDetail = {}
   #lastText = ''
   #lastPrinted = 0
@@ -52,11 +55,12 @@ export class Progress {
   /** Reports a step; a new label starts a new step. It is redrawn every second until done(). */
   update (label: string, detail: ProgressDetail = {}): void {
     if (!this.#enabled) return
-    const changed = label !== this.#label
-    if (changed) {
-      this.#label = label
+    const step = detail.step ?? label
+    if (step !== this.#step) {
+      this.#step = step
       this.#stepStarted = Date.now()
     }
+    this.#label = label
     this.#detail = detail
     this.#timer ??= setInterval(() => this.#render(), 1000).unref()
     this.#render()

@@ -13,3 +13,4 @@ export { serveHealth, type HealthServer, type HealthServerOptions, type Readines
 export { consumerMetrics, type ConsumerMetrics } from './metrics.ts'
 export { ensureTopics, safeTopicSettings, topicWeaknesses, type EnsureTopicsResult, type WeakTopic } from './topics/ensure-topics.ts'
 export { connectionRefusal, SASL_MECHANISMS, securityFromEnv, SECURITY_PROTOCOLS, type SaslMechanism, type SecurityOptions } from './security.ts'
+export { ClusterAdmin, type BrokerInfo, type ClusterAdminOptions, type ClusterInfo, type ElectionResult, type GroupInfo, type PartitionInfo, type PartitionOffsets, type QuorumInfo, type Reassignment, type TopicPartition, type VoterInfo } from './admin/cluster-admin.ts'

@@ -46,6 +46,7 @@ export interface ConsumerMetrics {
   deadLettered: Counter<'group' | 'topic'>
   buffered: Gauge<'group'>
   lag: Gauge<'group' | 'topic' | 'partition'>
+  streamReopened: Counter<'group'>
 }
 
 const consumerByRegistry = new WeakMap<Registry, ConsumerMetrics>()
@@ -62,6 +63,7 @@ export function consumerMetrics (registry: Registry = defaultRegistry): Consumer
       deadLettered: new Counter({ name: 'tackle_consumer_dlq_records_total', help: 'Records sent to the dead-letter topic', labelNames: ['group', 'topic'], registers }),
       buffered: new Gauge({ name: 'tackle_consumer_buffered_records', help: 'Fetched records waiting for a handler', labelNames: ['group'], registers }),
       lag: new Gauge({ name: 'tackle_consumer_lag_records', help: 'Records between the committed offset and the end of each assigned partition', labelNames: ['group', 'topic', 'partition'], registers }),
+      streamReopened: new Counter({ name: 'tackle_consumer_stream_reopens_total', help: 'Times fetching stopped on an error and was started again', labelNames: ['group'], registers }),
     }
     consumerByRegistry.set(registry, metrics)
   }

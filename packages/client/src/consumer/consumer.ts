@@ -99,14 +99,45 @@ export class TackleConsumer<T> {
       autocreateTopics: false,
       ...(this.#groupProtocol === 'consumer' ? { groupProtocol: 'consumer' as const } : {}),
     })
-    this.#stream = await this.#wire.consume({ topics: this.#topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
-    this.#stream.on('data', (message: WireMessage) => this.#accept(message))
-    this.#stream.on('error', (error: Error) => this.#logger.error({ err: error }, 'consumer stream failed'))
+    await this.#openStream()
     this.#commitTimer = setInterval(() => {
       for (const [slot, message] of this.#uncommitted) this.#commit(slot, message)
     }, COMMIT_EVERY_MS).unref()
     if (this.options.lagIntervalMs > 0) {
       this.#lagTimer = setInterval(() => { this.refreshLag().catch(() => undefined) }, this.options.lagIntervalMs).unref()
+    }
+  }
+
+  async #openStream (): Promise<void> {
+    const stream = await (this.#wire as Consumer<Buffer, Buffer, string, string>).consume({ topics: this.#topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false }) as MessagesStream<Buffer, Buffer, string, string>
+    this.#stream = stream
+    stream.on('data', (message: WireMessage) => this.#accept(message))
+    stream.once('error', (error: Error) => {
+      this.#logger.error({ err: error }, 'consumer stream failed; reopening it from the committed offsets')
+      this.#reopen(stream).catch(() => undefined)
+    })
+  }
+
+  /**
+   * @platformatic/kafka ends a stream for good on some fetch errors (a broker missing from its
+   * metadata while it restarts), so a rolling restart would stop the consumer. Records already
+   * taken are finished and committed first, then fetching starts again where they left off.
+   */
+  async #reopen (failed: MessagesStream<Buffer, Buffer, string, string>): Promise<void> {
+    for (let attempt = 1; !this.#abort.signal.aborted; attempt++) {
+      await failed.close().catch(() => undefined)
+      await Promise.allSettled([...this.#partitions.values()])
+      for (const [slot, message] of this.#uncommitted) this.#commit(slot, message)
+      await Promise.allSettled([...this.#commits])
+      await sleep(backoffMs(attempt, this.options.backoff), undefined, { signal: this.#abort.signal }).catch(() => undefined)
+      if (this.#abort.signal.aborted) return
+      try {
+        await this.#openStream()
+        this.#metrics.streamReopened.inc({ group: this.options.groupId })
+        return
+      } catch (error) {
+        this.#logger.warn({ err: error, attempt }, 'reopening the consumer stream failed; trying again')
+      }
     }
   }
 

@@ -51,6 +51,12 @@ interface Pending {
   reject (error: ClientError): void
 }
 
+interface ProducedOffset {
+  topic: string
+  partition: number
+  offset: bigint
+}
+
 type Prepared = Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>
 
 type WireProducer = Producer<Buffer, Buffer, string, string>
@@ -66,6 +72,9 @@ const FATAL: Record<string, ClientErrorCode> = {
   UNKNOWN_TOPIC_OR_PARTITION: ClientErrorCodes.FATAL,
   POLICY_VIOLATION: ClientErrorCodes.FATAL,
 }
+
+/** Errors that mean the client's idea of a partition's leader is out of date. */
+const STALE_LEADER = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE'])
 
 const PARTITION_COUNT_MAX_AGE_MS = 60_000
 const METADATA_RETRIES = 4
@@ -121,6 +130,10 @@ export class TackleProducer {
       retryDelay: (_client, _operation, attempt, _retries, error) => {
         // Refused credentials or TLS: spend the retries at once, so the send fails fast.
         if (connectionRefusal(error)) return 0
+        // @platformatic/kafka 2.12 refreshes metadata between retries only after network errors,
+        // so after a leader moved (a broker restarting) every retry went to the old leader until
+        // the delivery timeout. Dropping its cache makes the next try ask who leads now.
+        if (kafkaErrorNames(error).some(name => STALE_LEADER.has(name))) this.#wire.clearMetadata()
         this.#metrics.retries.inc({ client_id: this.options.clientId })
         return backoffMs(attempt, this.options.backoff)
       },
@@ -306,7 +319,7 @@ export class TackleProducer {
     const timeout = Math.max(1, oldest + deadline - Date.now())
     let timer: NodeJS.Timeout | undefined
     const expired = new Promise<'expired'>(resolve => { timer = setTimeout(() => resolve('expired'), timeout) })
-    const sent = this.#wire.send({ messages }).then(result => ({ result, error: undefined }), (error: Error & { produced?: { offsets?: Array<{ topic: string, partition: number, offset: bigint }> } }) => ({ result: error.produced, error }))
+    const sent = this.#sendPerPartition(messages)
     const outcome = await Promise.race([sent, expired])
     clearTimeout(timer)
 
@@ -353,6 +366,31 @@ export class TackleProducer {
         return
       }
       this.#fail(failed, fatal ?? ClientErrorCodes.RETRIES_EXHAUSTED, `${why}${names.length ? ` (${[...new Set(names)].join(', ')})` : ''}`, outcome.error, fatal === undefined)
+    }
+  }
+
+  /**
+   * One wire send per partition, all at once. @platformatic/kafka 2.12 retries a multi-partition
+   * request to the leader of its first partition only, so once leadership moved apart (a broker
+   * restarting) the other partitions' records were refused until the delivery timeout. A request
+   * of one partition is retried to that partition's leader.
+   */
+  async #sendPerPartition (messages: Array<MessageToProduce<Buffer, Buffer, string, string>>): Promise<{ result: { offsets: ProducedOffset[] }, error: Error | undefined }> {
+    const byPartition = new Map<string, Array<MessageToProduce<Buffer, Buffer, string, string>>>()
+    for (const m of messages) {
+      const slot = `${m.topic}\0${m.partition}`
+      const list = byPartition.get(slot)
+      if (list) list.push(m)
+      else byPartition.set(slot, [m])
+    }
+    const outcomes = await Promise.all([...byPartition.values()].map(group => this.#wire.send({ messages: group }).then(
+      result => ({ offsets: result.offsets ?? [], error: undefined }),
+      (error: Error & { produced?: { offsets?: ProducedOffset[] } }) => ({ offsets: error.produced?.offsets ?? [], error }),
+    )))
+    const errors = outcomes.flatMap(o => o.error ? [o.error] : [])
+    return {
+      result: { offsets: outcomes.flatMap(o => o.offsets) },
+      error: errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(e => e.message).join('; ')),
     }
   }
 

@@ -8,8 +8,9 @@ export interface DrainedRecord extends ReadRecord {
 }
 
 /**
- * Reads a topic from the earliest offset in a fresh group until `expected` records arrived or no
- * new record came for `idleMs`: the final drain of a loss check.
+ * Reads a topic from the earliest offset in a fresh group until `expected` records arrived (or
+ * the timeout passed), or, with no count given, until no new record came for `idleMs`: the final
+ * drain of a loss check.
  */
 export async function readAll (bootstrapBrokers: readonly string[], topic: string, options: { expected?: number, idleMs?: number, timeoutMs?: number, security?: SecurityOptions } = {}): Promise<DrainedRecord[]> {
   const consumer = new Consumer({
@@ -26,7 +27,10 @@ export async function readAll (bootstrapBrokers: readonly string[], topic: strin
     const deadline = Date.now() + (options.timeoutMs ?? 120_000)
     await new Promise<void>((resolve, reject) => {
       const done = () => { clearTimeout(idle); clearInterval(watchdog); resolve() }
-      let idle = setTimeout(done, idleMs)
+      // Told how many to expect, it waits for them up to the timeout: a consumer joining right
+      // after a broker restart can take longer than idleMs for its first fetch.
+      const waitIdle = () => options.expected === undefined ? setTimeout(done, idleMs) : undefined
+      let idle = waitIdle()
       const watchdog = setInterval(() => { if (Date.now() > deadline) done() }, 500)
       stream.on('data', message => {
         records.push({ value: (message.value as Buffer).toString('utf8'), partition: message.partition, offset: message.offset, headers: message.headers })
@@ -35,7 +39,7 @@ export async function readAll (bootstrapBrokers: readonly string[], topic: strin
           // Linger a little: more than expected means duplicates, which the caller must see.
           idle = setTimeout(done, 500)
         } else {
-          idle = setTimeout(done, idleMs)
+          idle = waitIdle()
         }
       })
       stream.on('error', reject)

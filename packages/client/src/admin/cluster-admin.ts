@@ -1,0 +1,274 @@
+// The admin calls operations need, typed in Tackle's terms. @platformatic/kafka's Admin serves what
+// it has; the rest (describe cluster and quorum, partition reassignments from KIP-455, leader
+// elections) go over its exported protocol functions on a connection of our own. In KRaft any
+// broker forwards these to the active controller.
+import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, ConnectionPool, describeClusterV1, describeQuorumV2, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, type Connection } from '@platformatic/kafka'
+import { ClientError, ClientErrorCodes } from '../errors.ts'
+import { electLeadersV2, ElectionTypes, type ElectLeadersTopic } from './elect-leaders-v2.ts'
+import { wireSecurity, resolveSecurity, type SecurityOptions } from '../security.ts'
+
+export interface BrokerInfo {
+  id: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export interface ClusterInfo {
+  clusterId: string
+  controllerId: number
+  /** Registered and unfenced brokers. */
+  brokers: BrokerInfo[]
+}
+
+export interface PartitionInfo {
+  topic: string
+  partition: number
+  /** -1 when the partition has no leader: offline. */
+  leader: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+}
+
+export interface VoterInfo {
+  id: number
+  logEndOffset: bigint
+  /** How far behind the leader's clock its last catch-up was; 0 for the leader. Null when unknown. */
+  lagMs: number | null
+}
+
+export interface QuorumInfo {
+  leaderId: number
+  leaderEpoch: number
+  highWatermark: bigint
+  voters: VoterInfo[]
+  observers: VoterInfo[]
+}
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+export interface ElectionResult extends TopicPartition {
+  /** Null when the preferred replica leads now (ELECTION_NOT_NEEDED counts as success). */
+  error: string | null
+}
+
+export interface Reassignment extends TopicPartition {
+  replicas: number[]
+  adding: number[]
+  removing: number[]
+}
+
+export interface GroupInfo {
+  id: string
+  /** Kafka's group state: Stable, Empty, PreparingRebalance, Assigning, Reconciling, … */
+  state: string
+  /** 'consumer' for KIP-848 groups, 'classic' otherwise. */
+  type: string
+}
+
+/** Offsets per topic, then per partition. */
+export type PartitionOffsets = Map<string, Map<number, bigint>>
+
+export interface ClusterAdminOptions {
+  bootstrapBrokers: readonly string[]
+  clientId?: string
+  security?: SecurityOptions
+  requestTimeoutMs?: number
+}
+
+const ELECTION_NOT_NEEDED = 84
+const ERROR_NAMES: Record<number, string> = { 80: 'PREFERRED_LEADER_NOT_AVAILABLE', 84: 'ELECTION_NOT_NEEDED', 83: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', 3: 'UNKNOWN_TOPIC_OR_PARTITION', 7: 'REQUEST_TIMED_OUT', 85: 'NO_REASSIGNMENT_IN_PROGRESS' }
+
+function voter (v: { replicaId: number, logEndOffset: bigint, lastCaughtUpTimestamp: bigint }, leaderNow: bigint): VoterInfo {
+  return { id: v.replicaId, logEndOffset: v.logEndOffset, lagMs: v.lastCaughtUpTimestamp < 0n || leaderNow < 0n ? null : Math.max(0, Number(leaderNow - v.lastCaughtUpTimestamp)) }
+}
+
+/**
+ * Every admin call ends: @platformatic/kafka 2.12 can leave a request waiting for ever on a
+ * connection to a broker that restarted underneath it, with no timer left to end it.
+ */
+function bounded<T> (promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ClientError(ClientErrorCodes.ADMIN_FAILED, `${what} got no answer within ${timeoutMs} ms`, { canRetry: true })), timeoutMs)
+  })
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
+}
+
+export class ClusterAdmin {
+  readonly #admin: Admin
+  readonly #pool: ConnectionPool
+  readonly #brokers: readonly string[]
+  readonly #timeoutMs: number
+
+  constructor (options: ClusterAdminOptions) {
+    const security = wireSecurity(resolveSecurity(options.security))
+    const clientId = options.clientId ?? 'tackle-admin'
+    this.#timeoutMs = options.requestTimeoutMs ?? 30_000
+    this.#admin = new Admin({ clientId, bootstrapBrokers: [...options.bootstrapBrokers], ...security, timeout: this.#timeoutMs, retries: 2 })
+    this.#pool = new ConnectionPool(clientId, { ...security, requestTimeout: this.#timeoutMs })
+    this.#brokers = options.bootstrapBrokers
+  }
+
+  async #connection (): Promise<Connection> {
+    try {
+      return await bounded(this.#pool.getFirstAvailable(this.#brokers.map(b => parseBroker(b))), this.#timeoutMs, 'connecting')
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.UNREACHABLE, `no broker of ${this.#brokers.join(',')} answered`, { cause, canRetry: true })
+    }
+  }
+
+  async #call<T> (what: string, request: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await this.#connection()
+    try {
+      return await bounded(request(connection), this.#timeoutMs + 1000, what)
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `${what} failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    }
+  }
+
+  async describeCluster (): Promise<ClusterInfo> {
+    const response = await this.#call('describe cluster', c => describeClusterV1.api.async(c, false, 1))
+    return {
+      clusterId: response.clusterId,
+      controllerId: response.controllerId,
+      brokers: response.brokers.map(b => ({ id: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? null })).sort((a, b) => a.id - b.id),
+    }
+  }
+
+  async describeQuorum (): Promise<QuorumInfo> {
+    const response = await this.#call('describe quorum', c => describeQuorumV2.api.async(c, [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }]))
+    const partition = response.topics[0]?.partitions[0]
+    if (!partition) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, 'describe quorum returned no metadata partition')
+    const leader = partition.currentVoters.find(v => v.replicaId === partition.leaderId)
+    const leaderNow = leader?.lastCaughtUpTimestamp ?? -1n
+    return {
+      leaderId: partition.leaderId,
+      leaderEpoch: partition.leaderEpoch,
+      highWatermark: partition.highWatermark,
+      voters: partition.currentVoters.map(v => voter(v, leaderNow)),
+      observers: partition.observers.map(v => voter(v, leaderNow)),
+    }
+  }
+
+  /**
+   * Every partition of the named topics, or of all topics, internal ones included: over the raw
+   * Metadata API, as the wire library's cache leaves internal topics out. A partition without a
+   * leader comes with an error code in an otherwise complete answer, which is kept.
+   */
+  async partitions (topics?: readonly string[]): Promise<PartitionInfo[]> {
+    const response = await this.#call('reading topic metadata', async c => {
+      try {
+        return await metadataV12.api.async(c, topics ? [...topics] : null, false, false)
+      } catch (error) {
+        const partial = (error as { response?: metadataV12.MetadataResponse }).response
+        if (partial) return partial
+        throw error
+      }
+    })
+    // A topic-level error (one being deleted, or unknown) leaves the topic out.
+    return response.topics.filter(t => t.errorCode === 0 && t.name).flatMap(t => t.partitions.map(p => ({
+      topic: t.name as string, partition: p.partitionIndex, leader: p.leaderId, replicas: [...p.replicaNodes], isr: [...p.isrNodes], offlineReplicas: [...p.offlineReplicas],
+    }))).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+  }
+
+  /** Configs of topics (or brokers, by id), as name → value, defaults included. */
+  async configs (type: 'topic' | 'broker', names: readonly string[]): Promise<Map<string, Map<string, string | null>>> {
+    if (names.length === 0) return new Map()
+    const resourceType = type === 'topic' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER
+    try {
+      const described = await bounded(this.#admin.describeConfigs({ resources: names.map(resourceName => ({ resourceType, resourceName })) }), this.#timeoutMs + 1000, 'describeConfigs')
+      return new Map(described.map(d => [d.resourceName, new Map(d.configs.map(c => [c.name, c.value ?? null]))]))
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing ${type} configs of ${names.join(', ')} failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    }
+  }
+
+  /** Sets (string) or deletes (null) configs of one topic or broker, leaving the others alone. */
+  async alterConfigs (type: 'topic' | 'broker', name: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
+    const resourceType = type === 'topic' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER
+    const configs = Object.entries(changes).map(([configName, value]) => value === null
+      ? { name: configName, configOperation: IncrementalAlterConfigOperationTypes.DELETE }
+      : { name: configName, value, configOperation: IncrementalAlterConfigOperationTypes.SET })
+    try {
+      await bounded(this.#admin.incrementalAlterConfigs({ resources: [{ resourceType, resourceName: name, configs }] }), this.#timeoutMs + 1000, 'incrementalAlterConfigs')
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `altering ${type} ${name} configs failed: ${(cause as Error).message}`, { cause })
+    }
+  }
+
+  /** Moves leadership back to each partition's first replica where it is in sync (all partitions when none are named). */
+  async electPreferredLeaders (partitions?: readonly TopicPartition[]): Promise<ElectionResult[]> {
+    let topics: ElectLeadersTopic[] | null = null
+    if (partitions) {
+      const byTopic = new Map<string, number[]>()
+      for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
+      topics = [...byTopic].map(([topic, ids]) => ({ topic, partitions: ids }))
+      if (topics.length === 0) return []
+    }
+    const response = await this.#call('elect leaders', c => electLeadersV2.async(c, ElectionTypes.PREFERRED, topics, this.#timeoutMs))
+    if (response.errorCode !== 0) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `elect leaders failed with error code ${response.errorCode}`)
+    return response.results.flatMap(r => r.partitions.map(p => ({
+      topic: r.topic,
+      partition: p.partitionId,
+      error: p.errorCode === 0 || p.errorCode === ELECTION_NOT_NEEDED ? null : (ERROR_NAMES[p.errorCode] ?? `error ${p.errorCode}`) + (p.errorMessage ? `: ${p.errorMessage}` : ''),
+    })))
+  }
+
+  async listReassignments (): Promise<Reassignment[]> {
+    const response = await this.#call('list partition reassignments', c => listPartitionReassignmentsV0.api.async(c, this.#timeoutMs, null))
+    return response.topics.flatMap(t => t.partitions.map(p => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, adding: p.addingReplicas, removing: p.removingReplicas })))
+  }
+
+  /** Starts moving each partition to `replicas`, or cancels its reassignment with null. */
+  async alterReassignments (moves: ReadonlyArray<TopicPartition & { replicas: number[] | null }>): Promise<void> {
+    const byTopic = new Map<string, Array<{ partitionIndex: number, replicas: number[] | null }>>()
+    for (const m of moves) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { partitionIndex: m.partition, replicas: m.replicas }])
+    const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions }))
+    await this.#call('alter partition reassignments', c => alterPartitionReassignmentsV0.api.async(c, this.#timeoutMs, false, topics))
+  }
+
+  /** Consumer groups: classic ones of the consumer protocol, and KIP-848 ones. */
+  async groups (): Promise<GroupInfo[]> {
+    try {
+      const groups = await bounded(this.#admin.listGroups({ types: ['classic', 'consumer'] }), this.#timeoutMs + 1000, 'listGroups')
+      return [...groups.values()].filter(g => g.protocolType === 'consumer' || g.groupType === 'consumer')
+        .map(g => ({ id: g.id, state: g.state, type: g.groupType ?? 'classic' })).sort((a, b) => a.id.localeCompare(b.id))
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `listing consumer groups failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    }
+  }
+
+  /** What each group committed, per topic and partition; partitions never committed are left out. */
+  async committedOffsets (groups: readonly string[]): Promise<Map<string, PartitionOffsets>> {
+    if (groups.length === 0) return new Map()
+    try {
+      const listed = await bounded(this.#admin.listConsumerGroupOffsets({ groups: [...groups] }), this.#timeoutMs + 1000, 'listConsumerGroupOffsets')
+      return new Map(listed.map(g => [g.groupId, new Map(g.topics.map(t => [t.name, new Map(t.partitions.filter(p => p.committedOffset >= 0n).map(p => [p.partitionIndex, p.committedOffset]))]))]))
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `reading committed offsets of ${groups.join(', ')} failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    }
+  }
+
+  /** The log end offset (the next offset to be written) of each partition named. */
+  async endOffsets (partitions: readonly TopicPartition[]): Promise<PartitionOffsets> {
+    const byTopic = new Map<string, number[]>()
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
+    if (byTopic.size === 0) return new Map()
+    try {
+      // Timestamp -1 asks for the latest offset.
+      const listed = await bounded(this.#admin.listOffsets({ topics: [...byTopic].map(([name, ids]) => ({ name, partitions: ids.map(partitionIndex => ({ partitionIndex, timestamp: -1n })) })) }), this.#timeoutMs + 1000, 'listOffsets')
+      return new Map(listed.map(t => [t.name, new Map(t.partitions.map(p => [p.partitionIndex, p.offset]))]))
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `reading end offsets failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    }
+  }
+
+  async close (): Promise<void> {
+    await Promise.allSettled([this.#admin.close(), this.#pool.close()])
+  }
+}
