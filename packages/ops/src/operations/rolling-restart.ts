@@ -16,7 +16,7 @@ import { canRoll, type GateVerdict } from '../roll/can-roll.ts'
 import type { BrokerAddress, RestartDriver } from '../roll/restart-driver.ts'
 import { readRollState, removeRollState, writeRollState, type RollState } from '../roll/roll-state.ts'
 
-export type WaitCondition = 'recovering' | 'registered' | 'in-sync' | 'preferred-leaders' | 'healthy'
+export type WaitCondition = 'registered' | 'in-sync' | 'preferred-leaders' | 'healthy'
 
 export type RollProgress =
   | { phase: 'resume', done: number[], restarting: number | null }
@@ -146,13 +146,10 @@ async function rollOne (options: Options, state: RollState, snapshot: ClusterSna
   const resuming = state.restarting === brokerId
   if (resuming || !registered) {
     // Never restart a broker that may be in log recovery, nor one a killed roll was restarting:
-    // wait for its process to settle, and start it only once it is known to be down.
-    const started = Date.now()
-    await settleProcess(options, broker, index, total, deadline)
-    const restartMs = Date.now() - started
+    // wait for it, starting it only once it is known to be down (waitUntilCaughtUp does both).
     const caughtUp = Date.now()
     await waitUntilCaughtUp(options, brokerId, expectedToStall(canRoll(brokerId, snapshot, options.health)), index, total, deadline)
-    return { brokerId, restartMs, catchUpMs: Date.now() - caughtUp, resumedOnly: true }
+    return { brokerId, restartMs: 0, catchUpMs: Date.now() - caughtUp, resumedOnly: true }
   }
 
   const verdict = canRoll(brokerId, snapshot, options.health)
@@ -194,25 +191,6 @@ function expectedToStall (verdict: GateVerdict): Set<string> {
   return new Set(verdict.warnings.flatMap(w => w.partition ? [w.partition] : []))
 }
 
-/** Waits until the broker is registered or its process is down; a down one is started. */
-async function settleProcess (options: Options, broker: BrokerAddress, index: number, total: number, deadline: number): Promise<void> {
-  const started = Date.now()
-  while (true) {
-    options.signal?.throwIfAborted()
-    const processState = await options.driver.processState(broker.id)
-    if (processState === 'stopped' && options.driver.start) {
-      await options.driver.start(broker, options.signal)
-      return
-    }
-    const registered = await options.admin.describeCluster().then(c => c.brokers.some(b => b.id === broker.id), () => false)
-    if (registered || processState === 'unknown') return
-    const detail = `broker ${broker.id} is running but not registered: in log recovery or shutting down, so it is waited for, not restarted`
-    options.onProgress?.({ phase: 'wait', brokerId: broker.id, index, total, condition: 'recovering', detail, elapsedMs: Date.now() - started })
-    if (Date.now() > deadline) throw new OpsError(OpsErrorCodes.DEADLINE, `deadline reached: ${detail}`, { brokerId: broker.id, canRetry: true })
-    await sleep(options.pollMs, undefined, { signal: options.signal })
-  }
-}
-
 /** The first condition not met yet, with what is still missing; undefined when all are. */
 async function unmetCondition (options: Options, snapshot: ClusterSnapshot, brokerId: number): Promise<{ condition: WaitCondition, detail: string } | undefined> {
   if (!snapshot.cluster.brokers.some(b => b.id === brokerId)) return { condition: 'registered', detail: `broker ${brokerId} is not registered and unfenced yet` }
@@ -249,8 +227,8 @@ async function waitUntilCaughtUp (options: Options, brokerId: number, expectedTo
       unmet = { condition: 'registered', detail: `the cluster did not answer: ${(error as Error).message}` }
     }
     if (unmet === undefined) return
-    // A roll killed mid-restart may resume while the broker is still shutting down: once it is
-    // down, starting it finishes that restart.
+    // A broker found down (a roll killed mid-restart, or stopped) is started: that finishes a
+    // restart rather than repeating one. One that is running but unregistered is only waited for.
     if (unmet.condition === 'registered' && options.driver.start && await options.driver.processState(brokerId) === 'stopped') {
       await options.driver.start({ id: brokerId, host: null }, options.signal)
       continue
