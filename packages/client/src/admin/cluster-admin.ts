@@ -99,6 +99,17 @@ function bounded<T> (promise: Promise<T>, timeoutMs: number, what: string): Prom
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
 }
 
+/** Items per topic, in first-seen order: the shape Kafka's multi-topic requests take. */
+function byTopic<I extends { topic: string }, T> (items: Iterable<I>, entry: (item: I) => T): Map<string, T[]> {
+  const grouped = new Map<string, T[]>()
+  for (const item of items) {
+    const list = grouped.get(item.topic)
+    if (list) list.push(entry(item))
+    else grouped.set(item.topic, [entry(item)])
+  }
+  return grouped
+}
+
 export class ClusterAdmin {
   readonly #admin: Admin
   readonly #pool: ConnectionPool
@@ -205,9 +216,7 @@ export class ClusterAdmin {
   async electPreferredLeaders (partitions?: readonly TopicPartition[]): Promise<ElectionResult[]> {
     let topics: ElectLeadersTopic[] | null = null
     if (partitions) {
-      const byTopic = new Map<string, number[]>()
-      for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
-      topics = [...byTopic].map(([topic, ids]) => ({ topic, partitions: ids }))
+      topics = [...byTopic(partitions, p => p.partition)].map(([topic, ids]) => ({ topic, partitions: ids }))
       if (topics.length === 0) return []
     }
     const response = await this.#call('elect leaders', c => electLeadersV2.async(c, ElectionTypes.PREFERRED, topics, this.#timeoutMs))
@@ -226,9 +235,7 @@ export class ClusterAdmin {
 
   /** Starts moving each partition to `replicas`, or cancels its reassignment with null. */
   async alterReassignments (moves: ReadonlyArray<TopicPartition & { replicas: number[] | null }>): Promise<void> {
-    const byTopic = new Map<string, Array<{ partitionIndex: number, replicas: number[] | null }>>()
-    for (const m of moves) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { partitionIndex: m.partition, replicas: m.replicas }])
-    const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions }))
+    const topics = [...byTopic(moves, m => ({ partitionIndex: m.partition, replicas: m.replicas }))].map(([name, partitions]) => ({ name, partitions }))
     await this.#call('alter partition reassignments', c => alterPartitionReassignmentsV0.api.async(c, this.#timeoutMs, false, topics))
   }
 
@@ -256,12 +263,11 @@ export class ClusterAdmin {
 
   /** The log end offset (the next offset to be written) of each partition named. */
   async endOffsets (partitions: readonly TopicPartition[]): Promise<PartitionOffsets> {
-    const byTopic = new Map<string, number[]>()
-    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
-    if (byTopic.size === 0) return new Map()
+    const grouped = byTopic(partitions, p => p.partition)
+    if (grouped.size === 0) return new Map()
     try {
       // Timestamp -1 asks for the latest offset.
-      const listed = await bounded(this.#admin.listOffsets({ topics: [...byTopic].map(([name, ids]) => ({ name, partitions: ids.map(partitionIndex => ({ partitionIndex, timestamp: -1n })) })) }), this.#timeoutMs + 1000, 'listOffsets')
+      const listed = await bounded(this.#admin.listOffsets({ topics: [...grouped].map(([name, ids]) => ({ name, partitions: ids.map(partitionIndex => ({ partitionIndex, timestamp: -1n })) })) }), this.#timeoutMs + 1000, 'listOffsets')
       return new Map(listed.map(t => [t.name, new Map(t.partitions.map(p => [p.partitionIndex, p.offset]))]))
     } catch (cause) {
       throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `reading end offsets failed: ${(cause as Error).message}`, { cause, canRetry: true })
