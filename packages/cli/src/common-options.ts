@@ -28,3 +28,12 @@ export function interruptSignal (): AbortSignal {
   process.once('SIGTERM', abort)
   return controller.signal
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1000, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
+
+/** A rate in bytes per second: `50MiB/s`, `10MB/s`, `1048576`. */
+export function parseByteRate (value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?(?:\/s)?$/i.exec(value.trim())
+  if (!match) throw new InvalidArgumentError('give a rate such as 50MiB/s, 10MB/s or a number of bytes per second')
+  return Math.round(Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] as number))
+}

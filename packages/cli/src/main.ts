@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
+import { auditCommand } from './commands/audit.ts'
+import { brokerCommand } from './commands/broker.ts'
 import { exporterCommand } from './commands/exporter.ts'
 import { healthCommand } from './commands/health.ts'
 import { kafkaCommand } from './commands/kafka.ts'
@@ -23,6 +25,8 @@ Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tac
     .addCommand(kafkaCommand())
     .addCommand(healthCommand())
     .addCommand(rollCommand())
+    .addCommand(brokerCommand())
+    .addCommand(auditCommand())
     .addCommand(lagCommand())
     .addCommand(exporterCommand())
   applyRecursively(root, c => c.exitOverride().showHelpAfterError('(run with --help for usage)'))

@@ -30,6 +30,26 @@ export interface ProgressDetail {
   expectedMs?: number
   /** Names the step when its label changes as it goes (the ETA is timed per step). */
   step?: string
+  /** 'bytes' draws done/total as a bar with sizes instead of a count. */
+  unit?: 'count' | 'bytes'
+}
+
+export function formatBytes (bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`
+}
+
+function amount (done: number, total: number, unit: ProgressDetail['unit']): string {
+  if (unit !== 'bytes') return `${done}/${total}`
+  const width = 20
+  const filled = Math.round(Math.min(1, done / total) * width)
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${formatBytes(done)} of ${formatBytes(total)}`
 }
 
 export class Progress {
@@ -71,7 +91,7 @@ export class Progress {
     const { done, total, expectedMs } = this.#detail
     const counted = done !== undefined && total !== undefined && total > 0
     const eta = estimateRemainingMs(now - this.#stepStarted, counted ? done / total : undefined, expectedMs)
-    const text = `${this.#label}${counted ? ` ${done}/${total}` : ''}`
+    const text = `${this.#label}${counted ? ` ${amount(done, total, this.#detail.unit)}` : ''}`
     const line = `${text}  ${formatDuration(now - this.#started)} elapsed${eta === undefined ? '' : `, ETA ${formatDuration(eta)}`}`
     if (this.#stream.isTTY) {
       this.#stream.write(`\r\x1b[2K${line}`)

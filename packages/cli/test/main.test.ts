@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { Command } from 'commander'
+import { program } from '../src/main.ts'
 import { runTackle } from './run-tackle.ts'
 
-const COMMANDS = [[], ['start'], ['kafka'], ['kafka', 'up'], ['kafka', 'down'], ['kafka', 'status'], ['kafka', 'node'], ['kafka', 'exec']]
+/** Every command path of the real program, so a new command cannot miss the check. */
+function commandPaths (command: Command, path: string[] = []): string[][] {
+  return [path, ...command.commands.flatMap(c => commandPaths(c, [...path, c.name()]))]
+}
+
+const COMMANDS = commandPaths(program())
 
 test('every command should answer --help with its usage and exit 0', async () => {
+  assert.ok(COMMANDS.length >= 15, `found ${COMMANDS.length} commands`)
   for (const command of COMMANDS) {
     const run = await runTackle([...command, '--help'])
     assert.equal(run.code, 0, `${command.join(' ')} --help: ${run.stderr}`)

@@ -11,6 +11,6 @@ export { FailureHeaders, readFailure, type Failure } from './consumer/failure-he
 export type { ConsumeContext, ConsumerOptions, Handler } from './consumer/options.ts'
 export { serveHealth, type HealthServer, type HealthServerOptions, type ReadinessCheck } from './health-server.ts'
 export { consumerMetrics, type ConsumerMetrics } from './metrics.ts'
-export { ensureTopics, safeTopicSettings, topicWeaknesses, type EnsureTopicsResult, type WeakTopic } from './topics/ensure-topics.ts'
+export { ensureTopics, safeTopicSettings, topicWeaknesses, type EnsureTopicsResult, type Weakness, type WeakTopic } from './topics/ensure-topics.ts'
 export { connectionRefusal, SASL_MECHANISMS, securityFromEnv, SECURITY_PROTOCOLS, type SaslMechanism, type SecurityOptions } from './security.ts'
-export { ClusterAdmin, type BrokerInfo, type ClusterAdminOptions, type ClusterInfo, type ElectionResult, type GroupInfo, type PartitionInfo, type PartitionOffsets, type QuorumInfo, type Reassignment, type TopicPartition, type VoterInfo } from './admin/cluster-admin.ts'
+export { ClusterAdmin, type BrokerInfo, type ClusterAdminOptions, type ClusterInfo, type ConfigEntry, type ConfigSource, type ElectionResult, type GroupInfo, type PartitionInfo, type PartitionOffsets, type QuorumInfo, type Reassignment, type TopicPartition, type VoterInfo } from './admin/cluster-admin.ts'

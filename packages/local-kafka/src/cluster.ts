@@ -317,6 +317,36 @@ export class LocalCluster {
     })
   }
 
+  /**
+   * Adds a broker-only node with the next free id and starts it: the new instance of a broker
+   * replacement. It joins the running quorum as an observer; the voters stay as formatted.
+   */
+  async addBroker (options: { signal?: AbortSignal } = {}): Promise<NodeStatus> {
+    return this.#lock(async () => {
+      const record = await this.#requireRecord()
+      const id = Math.max(...record.nodes.map(n => n.id)) + 1
+      validateNodeCount(id)
+      const [ports] = await allocatePorts(1, this.options.portBase === undefined ? undefined : this.options.portBase + id - 1)
+      if (!ports) throw new LocalKafkaError(LocalKafkaErrorCodes.NO_FREE_PORTS, 'no free port for a new broker')
+      const node: NodeRecord = {
+        id,
+        roles: ['broker'],
+        port: ports.port,
+        controllerPort: ports.controllerPort,
+        ...(record.secure ? { securePort: ports.securePort } : {}),
+        pid: null,
+        dir: nodePaths(this.options.dir, id).nodeDir,
+      }
+      record.nodes.push(node)
+      const distribution = await this.distribution()
+      await formatNode(node, record.clusterId, undefined, this.#startOptions(record, distribution))
+      await writeClusterRecord(this.#stateFile, record)
+      await this.#startNodes(record, distribution, [id], options)
+      const status = await this.#statusOf(record)
+      return status.nodes.find(n => n.id === id) as NodeStatus
+    })
+  }
+
   /** Stops every node; with `purge`, also deletes the directory: data, logs and state. */
   async down (options: { purge?: boolean } = {}): Promise<ClusterStatus | undefined> {
     const stop = async () => {

@@ -7,6 +7,11 @@ export const OpsErrorCodes = {
   STATE_MISMATCH: 'TACKLE_OPS_STATE_MISMATCH',
   BROKER_UNKNOWN: 'TACKLE_OPS_BROKER_UNKNOWN',
   INVALID_OPTIONS: 'TACKLE_OPS_INVALID_OPTIONS',
+  REASSIGNMENT_RUNNING: 'TACKLE_OPS_REASSIGNMENT_RUNNING',
+  DESTINATION_DOWN: 'TACKLE_OPS_DESTINATION_DOWN',
+  CANCEL_REFUSED: 'TACKLE_OPS_CANCEL_REFUSED',
+  THROTTLE_LEFT: 'TACKLE_OPS_THROTTLE_LEFT',
+  NOTHING_TO_DO: 'TACKLE_OPS_NOTHING_TO_DO',
 } as const
 
 export type OpsErrorCode = (typeof OpsErrorCodes)[keyof typeof OpsErrorCodes]
@@ -20,6 +25,11 @@ export const opsErrorFixes: Record<OpsErrorCode, string> = {
   TACKLE_OPS_STATE_MISMATCH: 'The roll state file belongs to another cluster or plan; delete it (the path is in the message) to start a new roll.',
   TACKLE_OPS_BROKER_UNKNOWN: 'No such broker in the cluster; `tackle health` lists the brokers.',
   TACKLE_OPS_INVALID_OPTIONS: 'Correct the option named in the message.',
+  TACKLE_OPS_REASSIGNMENT_RUNNING: 'A reassignment Tackle did not start is running (the message names its partitions). Wait for it to finish, or pass --additional to run alongside it.',
+  TACKLE_OPS_DESTINATION_DOWN: 'A broker replicas are moving to went down, so those moves cannot finish. Bring it back and rerun to resume, or run the same command with --cancel.',
+  TACKLE_OPS_CANCEL_REFUSED: 'Cancelling would move replicas back onto brokers that are down (named in the message). Bring them back first, or let the reassignment finish (--verify).',
+  TACKLE_OPS_THROTTLE_LEFT: 'Replication throttles did not read back as set (before moving) or as removed (at the end); the message names them. Rerun, or with --verify, to set or remove them again.',
+  TACKLE_OPS_NOTHING_TO_DO: 'There is no reassignment of this kind in progress (no state file); start one first.',
 }
 
 export interface OpsErrorFacts {

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { kafkaAddBrokerCommand } from './kafka-add-broker.ts'
 import { kafkaDownCommand } from './kafka-down.ts'
 import { kafkaExecCommand } from './kafka-exec.ts'
 import { kafkaNodeCommand } from './kafka-node.ts'
@@ -13,5 +14,6 @@ export function kafkaCommand (): Command {
     .addCommand(kafkaDownCommand())
     .addCommand(kafkaStatusCommand())
     .addCommand(kafkaNodeCommand())
+    .addCommand(kafkaAddBrokerCommand())
     .addCommand(kafkaExecCommand())
 }

@@ -2,7 +2,7 @@
 // it has; the rest (describe cluster and quorum, partition reassignments from KIP-455, leader
 // elections) go over its exported protocol functions on a connection of our own. In KRaft any
 // broker forwards these to the active controller.
-import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, ConnectionPool, describeClusterV1, describeQuorumV2, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, type Connection } from '@platformatic/kafka'
+import { Admin, ConfigResourceTypes, ConfigSources, IncrementalAlterConfigOperationTypes, ConnectionPool, describeClusterV1, describeLogDirsV4, describeQuorumV2, incrementalAlterConfigsV1, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, unregisterBrokerV0, type Connection } from '@platformatic/kafka'
 import { ClientError, ClientErrorCodes } from '../errors.ts'
 import { electLeadersV2, ElectionTypes, type ElectLeadersTopic } from './elect-leaders-v2.ts'
 import { wireSecurity, resolveSecurity, type SecurityOptions } from '../security.ts'
@@ -70,6 +70,22 @@ export interface GroupInfo {
   type: string
 }
 
+/** Where a config's value comes from: set on the topic or broker, a cluster-wide dynamic default, server.properties, or Kafka's default. */
+export type ConfigSource = 'topic' | 'broker' | 'cluster-default' | 'static' | 'default' | 'other'
+
+export interface ConfigEntry {
+  value: string | null
+  source: ConfigSource
+}
+
+const SOURCES: Record<number, ConfigSource> = {
+  [ConfigSources.DYNAMIC_TOPIC_CONFIG]: 'topic',
+  [ConfigSources.DYNAMIC_BROKER_CONFIG]: 'broker',
+  [ConfigSources.DYNAMIC_DEFAULT_BROKER_CONFIG]: 'cluster-default',
+  [ConfigSources.STATIC_BROKER_CONFIG]: 'static',
+  [ConfigSources.DEFAULT_CONFIG]: 'default',
+}
+
 /** Offsets per topic, then per partition. */
 export type PartitionOffsets = Map<string, Map<number, bigint>>
 
@@ -134,7 +150,12 @@ export class ClusterAdmin {
   }
 
   async #call<T> (what: string, request: (connection: Connection) => Promise<T>): Promise<T> {
-    const connection = await this.#connection()
+    return this.#callOn(undefined, what, request)
+  }
+
+  /** On one broker's own connection, for requests only that broker can answer; on any broker without one. */
+  async #callOn<T> (broker: BrokerInfo | undefined, what: string, request: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = broker ? await bounded(this.#pool.get({ host: broker.host, port: broker.port }), this.#timeoutMs, `connecting to broker ${broker.id}`) : await this.#connection()
     try {
       return await bounded(request(connection), this.#timeoutMs + 1000, what)
     } catch (cause) {
@@ -187,29 +208,71 @@ export class ClusterAdmin {
     }))).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
   }
 
-  /** Configs of topics (or brokers, by id), as name → value, defaults included. */
-  async configs (type: 'topic' | 'broker', names: readonly string[]): Promise<Map<string, Map<string, string | null>>> {
+  /** Configs of topics (or brokers, by id) with where each value comes from, defaults included. */
+  async configEntries (type: 'topic' | 'broker', names: readonly string[]): Promise<Map<string, Map<string, ConfigEntry>>> {
     if (names.length === 0) return new Map()
     const resourceType = type === 'topic' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER
     try {
       const described = await bounded(this.#admin.describeConfigs({ resources: names.map(resourceName => ({ resourceType, resourceName })) }), this.#timeoutMs + 1000, 'describeConfigs')
-      return new Map(described.map(d => [d.resourceName, new Map(d.configs.map(c => [c.name, c.value ?? null]))]))
+      return new Map(described.map(d => [d.resourceName, new Map(d.configs.map(c => [c.name, { value: c.value ?? null, source: SOURCES[c.configSource] ?? 'other' }]))]))
     } catch (cause) {
       throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing ${type} configs of ${names.join(', ')} failed: ${(cause as Error).message}`, { cause, canRetry: true })
     }
   }
 
-  /** Sets (string) or deletes (null) configs of one topic or broker, leaving the others alone. */
+  /** Configs of topics (or brokers, by id), as name → value, defaults included. */
+  async configs (type: 'topic' | 'broker', names: readonly string[]): Promise<Map<string, Map<string, string | null>>> {
+    const entries = await this.configEntries(type, names)
+    return new Map([...entries].map(([name, configs]) => [name, new Map([...configs].map(([key, entry]) => [key, entry.value]))]))
+  }
+
+  /**
+   * Sets (string) or deletes (null) configs of one topic, one broker, or (broker '') the
+   * cluster-wide broker defaults, leaving the others alone.
+   */
   async alterConfigs (type: 'topic' | 'broker', name: string, changes: Readonly<Record<string, string | null>>): Promise<void> {
     const resourceType = type === 'topic' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER
     const configs = Object.entries(changes).map(([configName, value]) => value === null
       ? { name: configName, configOperation: IncrementalAlterConfigOperationTypes.DELETE }
       : { name: configName, value, configOperation: IncrementalAlterConfigOperationTypes.SET })
+    const what = name === '' ? 'the cluster-wide broker defaults' : `${type} ${name} configs`
+    // The wire library routes a broker resource to the broker of that id, and '' would become broker 0.
+    const request = name === ''
+      ? this.#call(`altering ${what}`, async c => {
+        const response = await incrementalAlterConfigsV1.api.async(c, [{ resourceType, resourceName: name, configs }], false)
+        const failed = response.responses.find(r => r.errorCode !== 0)
+        if (failed) throw new Error(failed.errorMessage ?? `error code ${failed.errorCode}`)
+      })
+      : bounded(this.#admin.incrementalAlterConfigs({ resources: [{ resourceType, resourceName: name, configs }] }), this.#timeoutMs + 1000, 'incrementalAlterConfigs')
     try {
-      await bounded(this.#admin.incrementalAlterConfigs({ resources: [{ resourceType, resourceName: name, configs }] }), this.#timeoutMs + 1000, 'incrementalAlterConfigs')
+      await request
     } catch (cause) {
-      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `altering ${type} ${name} configs failed: ${(cause as Error).message}`, { cause })
+      if (cause instanceof ClientError) throw cause
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `altering ${what} failed: ${(cause as Error).message}`, { cause })
     }
+  }
+
+  /** Bytes on disk of each named partition's replica on one live broker (partitions it holds no replica of are left out). */
+  async replicaSizes (brokerId: number, partitions: readonly TopicPartition[]): Promise<PartitionOffsets> {
+    const broker = (await this.describeCluster()).brokers.find(b => b.id === brokerId)
+    if (!broker) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `broker ${brokerId} is not registered and unfenced`, { canRetry: true })
+    const topics = [...byTopic(partitions, p => p.partition)].map(([name, ids]) => ({ name, partitions: ids }))
+    const response = await this.#callOn(broker, 'describe log dirs', c => describeLogDirsV4.api.async(c, topics))
+    const sizes: PartitionOffsets = new Map()
+    for (const dir of response.results.filter(r => r.errorCode === 0)) {
+      for (const topic of dir.topics) {
+        const perPartition = sizes.get(topic.name) ?? new Map<number, bigint>()
+        for (const p of topic.partitions) if (!p.isFutureKey) perPartition.set(p.partitionIndex, p.partitionSize)
+        sizes.set(topic.name, perPartition)
+      }
+    }
+    return sizes
+  }
+
+  /** Removes a broker that is gone for good from the cluster's metadata (KIP-1073's `kafka-cluster unregister`). */
+  async unregisterBroker (brokerId: number): Promise<void> {
+    const response = await this.#call('unregister broker', c => unregisterBrokerV0.api.async(c, brokerId))
+    if (response.errorCode !== 0) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `unregistering broker ${brokerId} failed: ${response.errorMessage ?? `error code ${response.errorCode}`}`)
   }
 
   /** Moves leadership back to each partition's first replica where it is in sync (all partitions when none are named). */
@@ -237,6 +300,18 @@ export class ClusterAdmin {
   async alterReassignments (moves: ReadonlyArray<TopicPartition & { replicas: number[] | null }>): Promise<void> {
     const topics = [...byTopic(moves, m => ({ partitionIndex: m.partition, replicas: m.replicas }))].map(([name, partitions]) => ({ name, partitions }))
     await this.#call('alter partition reassignments', c => alterPartitionReassignmentsV0.api.async(c, this.#timeoutMs, false, topics))
+  }
+
+  /**
+   * Creates one topic exactly as asked, weak settings included: for fixtures and tools. Apps
+   * declare topics with defineTopic and ensureTopics, which apply the safe defaults.
+   */
+  async createTopic (topic: { name: string, partitions: number, replicationFactor: number, configs?: Readonly<Record<string, string>> }): Promise<void> {
+    try {
+      await bounded(this.#admin.createTopics({ topics: [topic.name], partitions: topic.partitions, replicas: topic.replicationFactor, configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })) }), this.#timeoutMs + 1000, 'createTopics')
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `creating topic ${topic.name} failed: ${(cause as Error).message}`, { cause })
+    }
   }
 
   /** Consumer groups: classic ones of the consumer protocol, and KIP-848 ones. */

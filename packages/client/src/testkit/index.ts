@@ -2,3 +2,4 @@ export { createConsumer, createProducer, createTestTopic, testBrokers, type Clea
 export { readAll, type DrainedRecord } from './read-all.ts'
 export { checkSequences, producerSequenceOrigin, type AckedRecord, type Position, type ReadRecord, type SequenceReport, type ValueOrigin } from './sequence-checker.ts'
 export { testTopicName } from './topics.ts'
+export { startSequenceLoad, type SequenceLoad } from './sequence-load.ts'

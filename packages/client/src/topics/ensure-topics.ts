@@ -28,16 +28,28 @@ export function safeTopicSettings (brokers: number): { replicationFactor: number
   return { replicationFactor: Math.min(3, brokers), minInsyncReplicas: Math.min(2, brokers) }
 }
 
-/** What makes an existing topic weaker than Tackle's defaults, in words an operator acts on. */
-export function topicWeaknesses (replicationFactor: number, configs: ReadonlyMap<string, string | null | undefined>, brokers: number): string[] {
+export interface Weakness {
+  setting: 'replication.factor' | 'min.insync.replicas' | 'unclean.leader.election.enable'
+  value: string
+  /** The safe value for this cluster. */
+  wanted: string
+  /** In words an operator acts on. */
+  problem: string
+}
+
+/** What makes an existing topic weaker than Tackle's defaults. */
+export function topicWeaknesses (replicationFactor: number, configs: ReadonlyMap<string, string | null | undefined>, brokers: number): Weakness[] {
   const safe = safeTopicSettings(brokers)
   const minIsr = Number(configs.get('min.insync.replicas') ?? 1)
-  const problems: string[] = []
-  if (replicationFactor < safe.replicationFactor) problems.push(`replication factor ${replicationFactor} < ${safe.replicationFactor}`)
-  if (minIsr < safe.minInsyncReplicas) problems.push(`min.insync.replicas ${minIsr} < ${safe.minInsyncReplicas}`)
-  if (replicationFactor > 1 && replicationFactor <= minIsr) problems.push(`replication factor ${replicationFactor} ≤ min.insync.replicas ${minIsr}: one broker down stops all writes`)
-  if (configs.get('unclean.leader.election.enable') === 'true') problems.push('unclean.leader.election.enable=true can lose acknowledged records')
-  return problems
+  const found: Weakness[] = []
+  const rf = String(replicationFactor)
+  if (replicationFactor < safe.replicationFactor) found.push({ setting: 'replication.factor', value: rf, wanted: String(safe.replicationFactor), problem: `replication factor ${rf} < ${safe.replicationFactor}` })
+  if (minIsr < safe.minInsyncReplicas) found.push({ setting: 'min.insync.replicas', value: String(minIsr), wanted: String(safe.minInsyncReplicas), problem: `min.insync.replicas ${minIsr} < ${safe.minInsyncReplicas}` })
+  if (replicationFactor > 1 && replicationFactor <= minIsr) {
+    found.push({ setting: 'replication.factor', value: rf, wanted: String(Math.max(safe.replicationFactor, minIsr + 1)), problem: `replication factor ${rf} ≤ min.insync.replicas ${minIsr}: one broker down stops all writes` })
+  }
+  if (configs.get('unclean.leader.election.enable') === 'true') found.push({ setting: 'unclean.leader.election.enable', value: 'true', wanted: 'false', problem: 'unclean.leader.election.enable=true can lose acknowledged records' })
+  return found
 }
 
 export async function ensureTopics (options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
@@ -79,7 +91,7 @@ export async function ensureTopics (options: EnsureTopicsOptions): Promise<Ensur
         const partitions = existingMetadata.topics.get(description.resourceName)?.partitions ?? []
         const replicationFactor = Math.min(...partitions.map(p => p.replicas.length))
         const configs = new Map(description.configs.map(c => [c.name, c.value]))
-        const problems = topicWeaknesses(replicationFactor, configs, brokers)
+        const problems = topicWeaknesses(replicationFactor, configs, brokers).map(w => w.problem)
         if (problems.length > 0) result.weak.push({ topic: description.resourceName, problems })
       }
     }

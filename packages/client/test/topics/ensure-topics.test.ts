@@ -7,15 +7,18 @@ import Type from 'typebox'
 import { defineTopic } from '../../src/topics/define-topic.ts'
 import { ensureTopics, topicWeaknesses } from '../../src/topics/ensure-topics.ts'
 
+const weaknesses = (...args: Parameters<typeof topicWeaknesses>) => topicWeaknesses(...args).map(w => w.problem)
+
 test('topicWeaknesses should name every setting weaker than the safe defaults', () => {
-  assert.deepEqual(topicWeaknesses(3, new Map([['min.insync.replicas', '2']]), 3), [])
-  assert.deepEqual(topicWeaknesses(1, new Map([['min.insync.replicas', '1'], ['unclean.leader.election.enable', 'true']]), 3), [
+  assert.deepEqual(weaknesses(3, new Map([['min.insync.replicas', '2']]), 3), [])
+  assert.deepEqual(weaknesses(1, new Map([['min.insync.replicas', '1'], ['unclean.leader.election.enable', 'true']]), 3), [
     'replication factor 1 < 3',
     'min.insync.replicas 1 < 2',
     'unclean.leader.election.enable=true can lose acknowledged records',
   ])
-  assert.deepEqual(topicWeaknesses(2, new Map([['min.insync.replicas', '2']]), 3), ['replication factor 2 < 3', 'replication factor 2 ≤ min.insync.replicas 2: one broker down stops all writes'])
-  assert.deepEqual(topicWeaknesses(1, new Map([['min.insync.replicas', '1']]), 1), [], 'a one-broker cluster can do no better')
+  assert.deepEqual(weaknesses(2, new Map([['min.insync.replicas', '2']]), 3), ['replication factor 2 < 3', 'replication factor 2 ≤ min.insync.replicas 2: one broker down stops all writes'])
+  assert.deepEqual(weaknesses(1, new Map([['min.insync.replicas', '1']]), 1), [], 'a one-broker cluster can do no better')
+  assert.deepEqual(topicWeaknesses(2, new Map([['min.insync.replicas', '2']]), 3).map(w => [w.setting, w.wanted]), [['replication.factor', '3'], ['replication.factor', '3']])
 })
 
 test('ensureTopics should create topics safely and report existing weak ones', async (t) => {

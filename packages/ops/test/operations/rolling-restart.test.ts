@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'node:test'
 import { ClusterAdmin, defineTopic, ensureTopics, TackleConsumer, TackleProducer, Type } from '@tackle/client'
-import { checkSequences, readAll, type AckedRecord } from '@tackle/client/testkit'
+import { checkSequences, readAll, startSequenceLoad } from '@tackle/client/testkit'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import { waitUntil } from '@tackle/local-kafka'
 import pino from 'pino'
@@ -129,16 +129,8 @@ test('roll should restart every broker under load with no error, loss, duplicate
   t.after(() => consumer.close())
   await consumer.start()
 
-  const acked: AckedRecord[] = []
-  const errors: unknown[] = []
-  let producing = true
-  const load = (async () => {
-    for (let i = 0; producing; i++) {
-      const batch = Array.from({ length: 50 }, (_, j) => `k${(i * 50 + j) % 13}:${i * 50 + j}`)
-      await Promise.all(batch.map(id => producer.send(definition, { id }).then(m => { acked.push({ value: id, partition: m.partition, offset: m.offset }) }, e => { errors.push(e) })))
-      await sleep(20)
-    }
-  })()
+  const load = startSequenceLoad(producer, definition, id => ({ id }))
+  const { acked, errors } = load
   const offlineSeen: string[] = []
   let sampling = true
   const sampler = (async () => {
@@ -154,8 +146,7 @@ test('roll should restart every broker under load with no error, loss, duplicate
   const before = await pids()
   const events: RollProgress[] = []
   const result = await rollingRestart({ admin: a, driver: localDriver(cluster), stateFile: await stateFile(t), expectedBrokers: nodeIds, onProgress: e => events.push(e) })
-  producing = false
-  await load
+  await load.stop()
   sampling = false
   await sampler
 
@@ -166,7 +157,7 @@ test('roll should restart every broker under load with no error, loss, duplicate
   assert.deepEqual(gates.map(v => [v.brokerId, v.canRoll]).sort(), nodeIds.map(id => [id, true]))
   assert.deepEqual(errors, [], 'no send failed')
   assert.deepEqual(offlineSeen, [], 'no partition was offline at any sampled moment')
-  const report = checkSequences(acked, (await readAll(brokers, definition.name, { expected: acked.length })).map(r => ({ ...r, value: (JSON.parse(r.value) as { id: string }).id })), v => ({ producer: v.split(':')[0] as string, sequence: Number(v.split(':')[1]) }))
+  const report = checkSequences(acked, (await readAll(brokers, definition.name, { expected: acked.length })).map(r => ({ ...r, value: (JSON.parse(r.value) as { id: string }).id })))
   assert.deepEqual({ lost: report.lost.length, duplicated: report.duplicated.length, reordered: report.reordered.length }, { lost: 0, duplicated: 0, reordered: 0 })
   assert.ok(acked.length > 1000, `load ran throughout (${acked.length} records)`)
   await until(async () => handled.size === acked.length, { timeoutMs: 60_000, what: 'the consumer to read every record' })
