@@ -1,6 +1,6 @@
 // STYLE.md's dependency direction, checked on the source: local-kafka -> client -> ops, pipeline
-// -> dashboard -> cli; verify may use anything below cli; nothing imports cli or verify; only
-// client speaks the wire library.
+// -> dashboard -> cli; verify may use anything below cli; nothing imports cli, and only cli (for
+// `tackle verify`, at the top of the stack) imports verify; only client speaks the wire library.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -14,7 +14,7 @@ const LAYERS: Record<string, readonly string[]> = {
   pipeline: ['local-kafka', 'client'],
   dashboard: ['local-kafka', 'client', 'ops', 'pipeline'],
   verify: ['local-kafka', 'client', 'ops', 'pipeline', 'dashboard'],
-  cli: ['local-kafka', 'client', 'ops', 'pipeline', 'dashboard'],
+  cli: ['local-kafka', 'client', 'ops', 'pipeline', 'dashboard', 'verify'],
 }
 const WIRE_LIBRARY = '@platformatic/kafka'
 

@@ -2,14 +2,17 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 
 export type CommonOption = 'json' | 'dir' | 'brokers'
 
-/** Adds the shared flags; every command gets --config and --verbose. */
-export function withCommonOptions (command: Command, options: readonly CommonOption[]): Command {
+/**
+ * Adds the shared flags; every command gets --verbose, and --config (the config file) unless it
+ * uses that name for something else (`verify --config safe|unsafe`, as Jepsen names it), where
+ * TACKLE_CONFIG still names the file.
+ */
+export function withCommonOptions (command: Command, options: readonly CommonOption[], configFlag = true): Command {
   if (options.includes('json')) command.option('--json', 'print one JSON object on stdout, for machines')
   if (options.includes('dir')) command.addOption(new Option('--dir <dir>', 'the local cluster\'s directory').env('TACKLE_KAFKA_DIR'))
   if (options.includes('brokers')) command.option('--brokers <list>', 'bootstrap servers HOST:PORT,...; else KAFKA_BROKERS, the config file, the local cluster')
-  return command
-    .option('--config <file>', 'the config file (default: ./tackle.config.json, or TACKLE_CONFIG)')
-    .option('-v, --verbose', 'show stack traces and causes of errors')
+  if (configFlag) command.option('--config <file>', 'the config file (default: ./tackle.config.json, or TACKLE_CONFIG)')
+  return command.option('-v, --verbose', 'show stack traces and causes of errors')
 }
 
 export function parseWholeNumber (name: string, min: number, max: number): (value: string) => number {

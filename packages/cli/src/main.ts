@@ -8,6 +8,7 @@ import { kafkaCommand } from './commands/kafka.ts'
 import { lagCommand } from './commands/lag.ts'
 import { rollCommand } from './commands/roll.ts'
 import { startCommand } from './commands/start.ts'
+import { verifyCommand } from './commands/verify.ts'
 import { ExitCodes } from './exit-codes.ts'
 import { renderError, exitCodeOf } from './render-error.ts'
 
@@ -29,6 +30,7 @@ Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tac
     .addCommand(auditCommand())
     .addCommand(lagCommand())
     .addCommand(exporterCommand())
+    .addCommand(verifyCommand())
   applyRecursively(root, c => c.exitOverride().showHelpAfterError('(run with --help for usage)'))
   return root
 }

@@ -22,6 +22,7 @@ const EXIT_BY_CODE: Readonly<Record<string, ExitCode>> = {
   TACKLE_CLIENT_UNREACHABLE: ExitCodes.UNREACHABLE,
   TACKLE_CLIENT_INVALID_OPTIONS: ExitCodes.USAGE,
   TACKLE_OPS_INVALID_OPTIONS: ExitCodes.USAGE,
+  TACKLE_VERIFY_INVALID_OPTIONS: ExitCodes.USAGE,
 }
 
 export function exitCodeOf (error: unknown): ExitCode {

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { ClientErrorCodes, clientErrorFixes } from '@tackle/client'
-import { LocalKafkaError, LocalKafkaErrorCodes, localKafkaErrorFixes } from '@tackle/local-kafka'
-import { OpsErrorCodes, opsErrorFixes } from '@tackle/ops'
-import { CliError, CliErrorCodes, cliErrorFixes } from '../src/errors.ts'
+import { LocalKafkaError, LocalKafkaErrorCodes } from '@tackle/local-kafka'
+import { CliError, CliErrorCodes } from '../src/errors.ts'
+import { ERROR_CATALOGUES } from '../src/error-catalogues.ts'
 import { exitCodeOf, renderError } from '../src/render-error.ts'
 
 const ERRORS_DOC = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
 
 test('every error code should be unique, have a fix and be documented in docs/errors.md', () => {
-  const codes = [...Object.values(LocalKafkaErrorCodes), ...Object.values(ClientErrorCodes), ...Object.values(OpsErrorCodes), ...Object.values(CliErrorCodes)]
+  const codes = ERROR_CATALOGUES.flatMap(c => Object.values(c.codes))
   assert.equal(new Set(codes).size, codes.length)
-  const fixes: Record<string, string> = { ...localKafkaErrorFixes, ...clientErrorFixes, ...opsErrorFixes, ...cliErrorFixes }
+  const fixes: Record<string, string> = Object.assign({}, ...ERROR_CATALOGUES.map(c => c.fixes))
   for (const code of codes) {
     assert.ok(fixes[code]?.length, `${code} has a fix`)
     assert.match(ERRORS_DOC, new RegExp(`\`${code}\``), `${code} is in docs/errors.md`)

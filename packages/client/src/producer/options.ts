@@ -33,6 +33,13 @@ export interface ProducerOptions {
    */
   unsafeDisableIdempotence: boolean
   /**
+   * Acknowledgement by the leader alone (1) or by nobody (0) instead of every in-sync replica: a
+   * record acknowledged this way is lost when its leader fails before followers copy it (Jepsen's
+   * Kafka analysis). For fault-injection controls and measurements only. Kafka's idempotence needs
+   * acks=all, so this also needs unsafeDisableIdempotence; it logs a warning.
+   */
+  unsafeAcks: 0 | 1 | undefined
+  /**
    * On SIGTERM, stop taking records, deliver what is buffered within deliveryTimeoutMs, log what
    * could not be, then let SIGTERM end the process as it would have.
    */
@@ -63,6 +70,7 @@ export const defaultProducerOptions = Object.freeze({
   requestTimeoutMs: 30_000,
   backoff: defaultBackoffOptions,
   unsafeDisableIdempotence: false,
+  unsafeAcks: undefined,
   closeOnSigterm: false,
   spool: undefined,
   security: undefined,
@@ -90,6 +98,8 @@ export function resolveProducerOptions (options: Partial<ProducerOptions> & Pick
   if (merged.maxRecordBytes > merged.maxBufferBytes) invalid('maxRecordBytes must not exceed maxBufferBytes')
   if (merged.batchBytes > MAX_BATCH_BYTES) invalid(`batchBytes must be at most ${MAX_BATCH_BYTES}, under the broker's default message.max.bytes with room for record overhead`)
   if (merged.onBufferFull !== 'wait' && merged.onBufferFull !== 'reject') invalid(`onBufferFull must be 'wait' or 'reject', got ${String(merged.onBufferFull)}`)
+  if (merged.unsafeAcks !== undefined && merged.unsafeAcks !== 0 && merged.unsafeAcks !== 1) invalid(`unsafeAcks must be 0 or 1 (undefined is acks=all), got ${String(merged.unsafeAcks)}`)
+  if (merged.unsafeAcks !== undefined && !merged.unsafeDisableIdempotence) invalid('unsafeAcks needs unsafeDisableIdempotence: Kafka\'s idempotent producer requires acks=all')
   merged.bootstrapBrokers = Object.freeze([...merged.bootstrapBrokers])
   merged.backoff = Object.freeze({ ...merged.backoff })
   merged.security = resolveSecurity(merged.security)

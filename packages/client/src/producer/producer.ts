@@ -116,12 +116,15 @@ export class TackleProducer {
     if (this.options.unsafeDisableIdempotence) {
       this.#logger.warn('idempotence is off (unsafeDisableIdempotence): a retried request can store a record twice')
     }
+    if (this.options.unsafeAcks !== undefined) {
+      this.#logger.warn({ acks: this.options.unsafeAcks }, 'acks is not all (unsafeAcks): an acknowledged record is lost if its leader fails before a follower copies it')
+    }
     const idempotent = !this.options.unsafeDisableIdempotence
     this.#wire = new Producer({
       clientId: this.options.clientId,
       bootstrapBrokers: [...this.options.bootstrapBrokers],
       idempotent,
-      acks: -1,
+      acks: this.options.unsafeAcks ?? -1,
       compression: this.options.compression,
       timeout: this.options.requestTimeoutMs,
       // Bounded, so that a request that cannot succeed ends within the delivery timeout instead

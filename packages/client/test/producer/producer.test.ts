@@ -7,6 +7,7 @@ import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import { Registry } from 'prom-client'
 import Type from 'typebox'
 import { TackleProducer, type RecordMetadata } from '../../src/producer/producer.ts'
+import { resolveProducerOptions } from '../../src/producer/options.ts'
 import { defineTopic } from '../../src/topics/define-topic.ts'
 import { checkSequences, type AckedRecord } from '../../src/testkit/sequence-checker.ts'
 import { readAll } from '../../src/testkit/read-all.ts'
@@ -180,4 +181,11 @@ test('closeOnSigterm should deliver what is buffered, then let SIGTERM end the p
   const [code, signal] = await once(child, 'exit') as [number | null, NodeJS.Signals | null]
   assert.deepEqual([code, signal], [null, 'SIGTERM'], 'the process still ends by SIGTERM')
   assert.equal((await readAll(brokers, topic.name, { expected: 2000 })).length, 2000)
+})
+
+test('unsafeAcks should need unsafeDisableIdempotence, and only take 0 or 1', () => {
+  assert.throws(() => resolveProducerOptions({ bootstrapBrokers: ['127.0.0.1:1'], unsafeAcks: 1 }), { code: 'TACKLE_CLIENT_INVALID_OPTIONS', message: /needs unsafeDisableIdempotence/ })
+  assert.throws(() => resolveProducerOptions({ bootstrapBrokers: ['127.0.0.1:1'], unsafeAcks: 2 as 1, unsafeDisableIdempotence: true }), { message: /unsafeAcks must be 0 or 1/ })
+  assert.equal(resolveProducerOptions({ bootstrapBrokers: ['127.0.0.1:1'], unsafeAcks: 1, unsafeDisableIdempotence: true }).unsafeAcks, 1)
+  assert.equal(resolveProducerOptions({ bootstrapBrokers: ['127.0.0.1:1'] }).unsafeAcks, undefined, 'acks=all by default')
 })

@@ -1,0 +1,21 @@
+// Every package's error catalogue, in layer order: the source of docs/errors.md and of the test
+// that keeps codes unique and documented.
+import { ClientErrorCodes, clientErrorFixes } from '@tackle/client'
+import { LocalKafkaErrorCodes, localKafkaErrorFixes } from '@tackle/local-kafka'
+import { OpsErrorCodes, opsErrorFixes } from '@tackle/ops'
+import { VerifyErrorCodes, verifyErrorFixes } from '@tackle/verify'
+import { CliErrorCodes, cliErrorFixes } from './errors.ts'
+
+export interface ErrorCatalogue {
+  packageName: string
+  codes: Readonly<Record<string, string>>
+  fixes: Readonly<Record<string, string>>
+}
+
+export const ERROR_CATALOGUES: readonly ErrorCatalogue[] = [
+  { packageName: '@tackle/local-kafka', codes: LocalKafkaErrorCodes, fixes: localKafkaErrorFixes },
+  { packageName: '@tackle/client', codes: ClientErrorCodes, fixes: clientErrorFixes },
+  { packageName: '@tackle/ops', codes: OpsErrorCodes, fixes: opsErrorFixes },
+  { packageName: '@tackle/verify', codes: VerifyErrorCodes, fixes: verifyErrorFixes },
+  { packageName: '@tackle/cli', codes: CliErrorCodes, fixes: cliErrorFixes },
+]

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { sharedTestCluster } from '@tackle/local-kafka/testing'
+import { runTackle } from '../run-tackle.ts'
+
+test('verify --json should print exactly one verdict object, exit 0 when valid, and write the report', { timeout: 180_000 }, async (t) => {
+  const { cluster } = await sharedTestCluster()
+  const dir = await mkdtemp(join(tmpdir(), 'tackle-verify-report-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const run = await runTackle(['verify', '--dir', cluster.dir, '--faults', 'kill-leader', '--episodes', '1', '--duration', '2', '--json', '--report', dir])
+  assert.equal(run.code, 0, run.stderr)
+  const verdict = JSON.parse(run.stdout) as Record<string, unknown>
+  for (const key of ['config', 'faults', 'episodes', 'acked', 'lost', 'duplicated', 'reordered', 'inconsistent', 'skipped', 'recoveryMsP50', 'recoveryMsMax', 'valid']) assert.ok(key in verdict, `JSON has ${key}`)
+  assert.deepEqual([verdict.config, verdict.faults, verdict.episodes, verdict.lost, verdict.valid], ['safe', ['kill-leader'], 1, 0, true])
+  assert.match(await readFile(join(dir, 'timeline.svg'), 'utf8'), /<svg/)
+  const events = (await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n').map(l => (JSON.parse(l) as { type: string }).type)
+  assert.ok(events.includes('episode') && events.includes('send') && events.includes('final-read'))
+})
+
+test('verify should refuse a network fault as bad usage, saying why', async () => {
+  const run = await runTackle(['verify', '--faults', 'partition-leader'])
+  assert.equal(run.code, 64)
+  assert.match(run.stderr, /partition-leader needs the harness's network namespaces/)
+})

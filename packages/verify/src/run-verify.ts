@@ -1,0 +1,174 @@
+// A verification run: a topic with RF 3 and 6 partitions, the workload writing and reading along,
+// then fault episodes one after another (start, hold, heal, wait for recovery), then a full read
+// from the earliest offset in a fresh group, and the checker's verdict. In the unsafe config
+// (acks=1, no idempotence, min.insync.replicas 1, unclean leader election) the checker must find
+// anomalies: if it does not, it is blind, and the result says so.
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ClusterAdmin } from '@tackle/client'
+import { readAll } from '@tackle/client/testkit'
+import type { LocalCluster } from '@tackle/local-kafka'
+import { checkHealth } from '@tackle/ops'
+import { check, type CheckResult } from './checker.ts'
+import { VerifyError, VerifyErrorCodes } from './errors.ts'
+import { faultByName } from './faults/catalogue.ts'
+import type { FaultContext } from './faults/fault.ts'
+import type { Episode, History } from './history.ts'
+import { Workload } from './workload.ts'
+
+export type VerifyConfig = 'safe' | 'unsafe'
+
+export interface VerifyOptions {
+  cluster: LocalCluster
+  faults: readonly string[]
+  /** Episodes per fault. */
+  episodes: number
+  /** How long each fault is held before it is healed. */
+  faultMs: number
+  /** Quiet time before the first and after each recovered episode. */
+  quietMs: number
+  recoveryTimeoutMs: number
+  config: VerifyConfig
+  producers: number
+  ratePerProducer: number
+  seed: number
+  onProgress?: (event: VerifyProgress) => void
+  signal?: AbortSignal
+}
+
+export type VerifyProgress =
+  | { phase: 'setup', topic: string }
+  | { phase: 'episode', index: number, total: number, fault: string, step: 'start' | 'heal' | 'recovered', detail: string }
+  | { phase: 'drain', acked: number }
+
+export const defaultVerifyOptions = Object.freeze({
+  faults: ['kill-leader'],
+  episodes: 3,
+  faultMs: 5_000,
+  quietMs: 2_000,
+  recoveryTimeoutMs: 120_000,
+  config: 'safe' as VerifyConfig,
+  producers: 3,
+  ratePerProducer: 200,
+  seed: 1,
+})
+
+export interface VerifyResult extends CheckResult {
+  config: VerifyConfig
+  faults: string[]
+  episodes: number
+  topic: string
+  recoveryMsP50: number | null
+  recoveryMsMax: number | null
+  /** Unsafe config only: true when the checker found nothing, so it could not have seen a loss. */
+  blind: boolean
+  durationMs: number
+  history: History
+  episodeLog: Episode[]
+}
+
+/** mulberry32: a small seeded generator, so a run's fault choices repeat with its seed. */
+function seeded (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function percentile (values: number[], p: number): number | null {
+  if (values.length === 0) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number
+}
+
+/** Healthy again, and every producer acknowledged after the heal: the time the last one was. */
+async function waitForRecovery (admin: ClusterAdmin, workload: Workload, expectedBrokers: number[], healedAt: number, options: VerifyOptions): Promise<number | null> {
+  const deadline = Date.now() + options.recoveryTimeoutMs
+  while (Date.now() < deadline) {
+    options.signal?.throwIfAborted()
+    const acks = workload.producerIds.map(id => workload.lastAck.get(id) ?? 0)
+    if (acks.every(at => at > healedAt)) {
+      const health = await checkHealth(admin, { expectedBrokers }).catch(() => undefined)
+      if (health?.healthy) return Math.max(...workload.producerIds.map(id => firstAckAfter(workload, id, healedAt)))
+    }
+    await sleep(250, undefined, { signal: options.signal })
+  }
+  return null
+}
+
+function firstAckAfter (workload: Workload, producer: string, after: number): number {
+  let first = Infinity
+  for (const s of workload.sends) if (s.producer === producer && s.outcome === 'ok' && s.settledAt > after && s.settledAt < first) first = s.settledAt
+  return first === Infinity ? Date.now() : first
+}
+
+export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions, 'cluster'>): Promise<VerifyResult> {
+  const options: VerifyOptions = { ...defaultVerifyOptions, ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as typeof given) }
+  const faults = options.faults.map(name => {
+    const fault = faultByName(name)
+    if (!fault) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `unknown fault "${name}"`)
+    return fault
+  })
+  if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `episodes must be a whole number of at least 1, got ${options.episodes}`)
+  const began = Date.now()
+  const status = await options.cluster.status()
+  if (!status || status.nodes.some(n => n.state !== 'running')) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `the local cluster in ${options.cluster.dir} is not running with every node up: start it with \`tackle kafka up\``)
+  const brokers = status.bootstrap.split(',')
+  const expectedBrokers = status.nodes.filter(n => n.roles.includes('broker')).map(n => n.id)
+  const admin = new ClusterAdmin({ bootstrapBrokers: brokers, requestTimeoutMs: 10_000 })
+  const topic = `tackle-verify-${options.config}-${randomUUID().slice(0, 8)}`
+  const unsafe = options.config === 'unsafe'
+  const episodes: Episode[] = []
+  let workload: Workload | undefined
+  try {
+    await admin.createTopic({ name: topic, partitions: 6, replicationFactor: 3, configs: unsafe ? { 'min.insync.replicas': '1', 'unclean.leader.election.enable': 'true' } : { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } })
+    options.onProgress?.({ phase: 'setup', topic })
+    workload = new Workload({ brokers, topic, producers: options.producers, ratePerProducer: options.ratePerProducer, maxInFlight: 5000, unsafe, consumers: 2 })
+    await workload.start()
+    await sleep(options.quietMs, undefined, { signal: options.signal })
+    const context: FaultContext = { cluster: options.cluster, admin, topic, random: seeded(options.seed), signal: options.signal }
+    const total = faults.length * options.episodes
+    for (let round = 0; round < options.episodes; round++) {
+      for (const fault of faults) {
+        const index = episodes.length
+        const startedAt = Date.now()
+        const active = await fault.start(context)
+        options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'start', detail: active.detail })
+        await sleep(options.faultMs, undefined, { signal: options.signal })
+        await active.heal()
+        const healedAt = Date.now()
+        options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'heal', detail: active.detail })
+        const recoveredAt = await waitForRecovery(admin, workload, expectedBrokers, healedAt, options)
+        episodes.push({ index, fault: fault.name, detail: active.detail, startedAt, healedAt, recoveredAt })
+        if (recoveredAt === null) throw new VerifyError(VerifyErrorCodes.NOT_RECOVERED, `episode ${index + 1} (${fault.name}: ${active.detail}) did not recover within ${Math.round(options.recoveryTimeoutMs / 1000)} s`)
+        options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'recovered', detail: `${recoveredAt - healedAt} ms after the heal` })
+        await sleep(options.quietMs, undefined, { signal: options.signal })
+      }
+    }
+  } finally {
+    await workload?.stop()
+  }
+  options.onProgress?.({ phase: 'drain', acked: workload.sends.filter(s => s.outcome === 'ok').length })
+  const final = (await readAll(brokers, topic, { idleMs: 5_000 })).map(r => ({ value: (JSON.parse(r.value) as { v: string }).v, partition: r.partition, offset: r.offset }))
+  await admin.close()
+  const history: History = { sends: workload.sends, polls: workload.polls, final, episodes }
+  const result = check(history)
+  const recoveries = result.recoveryMs.filter((ms): ms is number => ms !== null)
+  return {
+    ...result,
+    config: options.config,
+    faults: faults.map(f => f.name),
+    episodes: episodes.length,
+    topic,
+    recoveryMsP50: percentile(recoveries, 0.5),
+    recoveryMsMax: recoveries.length ? Math.max(...recoveries) : null,
+    blind: unsafe && result.valid,
+    durationMs: Date.now() - began,
+    history,
+    episodeLog: episodes,
+  }
+}
