@@ -38,6 +38,13 @@ _tackle_bootstrap() {
   fi
   _tackle_java_ok || _tackle_apt openjdk-17-jdk-headless || return 1
   command -v mvn >/dev/null 2>&1 || _tackle_apt maven || return 1
+  # Network faults (tackle verify, tackle kafka up --netns) cut nodes apart with iptables inside
+  # network namespaces; only root can make those, so only root gets it. Not fatal: without it those
+  # faults are skipped and say why.
+  if [ "$(id -u)" = 0 ]; then
+    command -v ip >/dev/null 2>&1 || _tackle_apt iproute2 || _tackle_say "iproute2 did not install: network faults will be skipped"
+    command -v iptables >/dev/null 2>&1 || _tackle_apt iptables || _tackle_say "iptables did not install: network faults will be skipped"
+  fi
   _tackle_say "node $(node --version), java $(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p'), $(mvn --version 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
 }
 

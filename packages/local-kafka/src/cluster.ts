@@ -5,7 +5,8 @@ import { LocalKafkaAggregateError, LocalKafkaError, LocalKafkaErrorCodes } from 
 import { ensureJava } from './java.ts'
 import { randomKafkaUuid } from './kafka-uuid.ts'
 import { withLock } from './lock.ts'
-import { initialControllers, type ClusterShape, type NodeRole } from './node-config.ts'
+import { createNetwork, degrade, healNetwork, isolate, networkFor, nodeAddress, removeNetwork, type Degradation, type NetworkRecord } from './network-namespaces.ts'
+import { HOST, initialControllers, type ClusterShape, type NodeRole } from './node-config.ts'
 import { formatNode, nodePaths, spawnNode, waitForNodeReady, waitForNodeState, type StartNodeOptions } from './node-process.ts'
 import { resolveLocalClusterOptions, stateFilePath, validateNodeCount, type LocalClusterOptions } from './options.ts'
 import { allocatePorts } from './ports.ts'
@@ -19,6 +20,8 @@ export type NodeState = 'running' | 'paused' | 'stopped'
 export interface NodeStatus {
   id: number
   roles: readonly NodeRole[]
+  /** 127.0.0.1, or the node's own address in its network namespace. */
+  host: string
   pid: number | null
   port: number
   controllerPort: number
@@ -35,6 +38,8 @@ export interface ClusterStatus {
   nodes: NodeStatus[]
   /** The SASL_SSL listener and its credentials, on clusters created with `secure`. */
   secure: SecureConnection | undefined
+  /** The subnet, bridge and namespace prefix, on clusters whose nodes run in network namespaces. */
+  network: NetworkRecord | undefined
 }
 
 export type UpProgress =
@@ -104,6 +109,7 @@ export class LocalCluster {
       return {
         id: node.id,
         roles: node.roles,
+        host: node.host ?? HOST,
         pid: state === 'stopped' ? null : node.pid,
         port: node.port,
         controllerPort: node.controllerPort,
@@ -119,7 +125,7 @@ export class LocalCluster {
       password: record.secure.password,
       mechanisms: SASL_MECHANISMS,
     }
-    return { dir: this.options.dir, clusterId: record.clusterId, kafkaVersion: record.kafkaVersion, bootstrap: bootstrapServers(record.nodes), nodes, secure }
+    return { dir: this.options.dir, clusterId: record.clusterId, kafkaVersion: record.kafkaVersion, bootstrap: bootstrapServers(record.nodes), nodes, secure, network: record.network }
   }
 
   #startOptions (record: ClusterRecord, distribution: KafkaDistribution): StartNodeOptions {
@@ -134,6 +140,7 @@ export class LocalCluster {
       env: this.options.env,
       dieWithCaller: this.options.ownerPid === process.pid,
       secure: record.secure,
+      network: record.network,
     }
   }
 
@@ -154,6 +161,7 @@ export class LocalCluster {
   async #discardIfStale (record: ClusterRecord | undefined): Promise<ClusterRecord | undefined> {
     if (record?.ownerPid == null || isPidAlive(record.ownerPid) || record.ownerPid === this.options.ownerPid) return record
     await this.#killStrays()
+    if (record.network) await removeNetwork(record.network)
     await this.#wipe()
     return undefined
   }
@@ -162,6 +170,9 @@ export class LocalCluster {
     // Without a state file, node directories left here belong to no cluster that could be run.
     await this.#killStrays()
     await this.#wipe()
+    // A crashed run's namespaces go too, before this cluster makes its own.
+    const network = this.options.network === 'netns' ? networkFor(this.options.dir) : undefined
+    if (network) await removeNetwork(network)
     const ports = await allocatePorts(nodeCount, this.options.portBase)
     const nodes: NodeRecord[] = ports.map((p, i) => ({
       id: i + 1,
@@ -169,6 +180,7 @@ export class LocalCluster {
       port: p.port,
       controllerPort: p.controllerPort,
       ...(this.options.secure ? { securePort: p.securePort } : {}),
+      ...(network ? { host: nodeAddress(network, i + 1) } : {}),
       pid: null,
       dir: nodePaths(this.options.dir, i + 1).nodeDir,
     }))
@@ -181,6 +193,7 @@ export class LocalCluster {
       ownerPid: this.options.ownerPid ?? null,
       nodes,
       ...(this.options.secure ? { secure: await createSecureListener(join(this.options.dir, 'secure'), this.options.env) } : {}),
+      ...(network ? { network } : {}),
     }
     onProgress?.({ phase: 'format', nodes: nodeCount })
     const directoryIds = new Map(nodes.map(n => [n.id, randomKafkaUuid()]))
@@ -204,6 +217,9 @@ export class LocalCluster {
       if (record && record.kafkaVersion !== distribution.version) {
         throw new LocalKafkaError(LocalKafkaErrorCodes.SHAPE_MISMATCH, `${this.options.dir} holds Kafka ${record.kafkaVersion}, not ${distribution.version}`, { dir: this.options.dir })
       }
+      if (record && (this.options.network === 'netns') !== (record.network !== undefined)) {
+        throw new LocalKafkaError(LocalKafkaErrorCodes.SHAPE_MISMATCH, `${this.options.dir} holds a cluster ${record.network ? 'in' : 'without'} network namespaces`, { dir: this.options.dir })
+      }
       if (record && this.options.secure && !record.secure) {
         throw new LocalKafkaError(LocalKafkaErrorCodes.SHAPE_MISMATCH, `${this.options.dir} holds a cluster created without a secure listener`, { dir: this.options.dir })
       }
@@ -225,6 +241,8 @@ export class LocalCluster {
    * All are spawned before any is awaited: a restarted controller quorum needs a majority up.
    */
   async #startNodes (record: ClusterRecord, distribution: KafkaDistribution, ids: readonly number[], options: UpOptions): Promise<number[]> {
+    // `down` removes the namespaces; a start makes them again.
+    if (record.network) await createNetwork(record.network, record.nodes.map(n => n.id))
     const startOptions = this.#startOptions(record, distribution)
     const spawned: Array<{ node: NodeRecord, started: Awaited<ReturnType<typeof spawnNode>> }> = []
     for (const node of record.nodes.filter(n => ids.includes(n.id))) {
@@ -317,6 +335,32 @@ export class LocalCluster {
     })
   }
 
+  async #network (): Promise<{ record: ClusterRecord, network: NetworkRecord }> {
+    const record = await this.#requireRecord()
+    if (!record.network) throw new LocalKafkaError(LocalKafkaErrorCodes.NETNS_REQUIRED, `the cluster in ${this.options.dir} runs on loopback, not in network namespaces`, { dir: this.options.dir })
+    return { record, network: record.network }
+  }
+
+  /** Cuts node `id` off from the other nodes (or those named), both ways; clients still reach every node. */
+  async isolate (id: number, from?: readonly number[]): Promise<void> {
+    const { record, network } = await this.#network()
+    this.#requireNode(record, id)
+    await isolate(network, id, from ?? record.nodes.map(n => n.id).filter(other => other !== id))
+  }
+
+  /** Delays and drops what node `id` sends (tc netem, where the kernel has it). */
+  async degrade (id: number, how: Degradation): Promise<void> {
+    const { record, network } = await this.#network()
+    this.#requireNode(record, id)
+    await degrade(network, id, how)
+  }
+
+  /** Removes every network fault. */
+  async healNetwork (): Promise<void> {
+    const { record, network } = await this.#network()
+    await healNetwork(network, record.nodes.map(n => n.id))
+  }
+
   /**
    * Adds a broker-only node with the next free id and starts it: the new instance of a broker
    * replacement. It joins the running quorum as an observer; the voters stay as formatted.
@@ -334,6 +378,7 @@ export class LocalCluster {
         port: ports.port,
         controllerPort: ports.controllerPort,
         ...(record.secure ? { securePort: ports.securePort } : {}),
+        ...(record.network ? { host: nodeAddress(record.network, id) } : {}),
         pid: null,
         dir: nodePaths(this.options.dir, id).nodeDir,
       }
@@ -360,6 +405,7 @@ export class LocalCluster {
           node.pid = null
         }
         await writeClusterRecord(this.#stateFile, record)
+        if (record.network) await removeNetwork(record.network)
       }
       await this.#killStrays()
       return record && this.#statusOf(record)

@@ -16,6 +16,8 @@ export const LocalKafkaErrorCodes = {
   TOOL_UNKNOWN: 'TACKLE_LOCAL_KAFKA_TOOL_UNKNOWN',
   INVALID_OPTIONS: 'TACKLE_LOCAL_KAFKA_INVALID_OPTIONS',
   ABORTED: 'TACKLE_LOCAL_KAFKA_ABORTED',
+  NETNS_UNAVAILABLE: 'TACKLE_LOCAL_KAFKA_NETNS_UNAVAILABLE',
+  NETNS_REQUIRED: 'TACKLE_LOCAL_KAFKA_NETNS_REQUIRED',
 } as const
 
 export type LocalKafkaErrorCode = (typeof LocalKafkaErrorCodes)[keyof typeof LocalKafkaErrorCodes]
@@ -39,6 +41,8 @@ export const localKafkaErrorFixes: Record<LocalKafkaErrorCode, string> = {
   TACKLE_LOCAL_KAFKA_TOOL_UNKNOWN: 'Use one of the tool names `tackle kafka exec --help` lists.',
   TACKLE_LOCAL_KAFKA_INVALID_OPTIONS: 'Correct the option named in the message.',
   TACKLE_LOCAL_KAFKA_ABORTED: 'The operation was cancelled; run it again to finish.',
+  TACKLE_LOCAL_KAFKA_NETNS_UNAVAILABLE: 'Network namespaces need root, Linux and iproute2 (`ip`), and network faults also iptables; run as root, or leave the cluster on loopback (network faults are then skipped).',
+  TACKLE_LOCAL_KAFKA_NETNS_REQUIRED: 'Network faults act on network namespaces: create the cluster with them (`tackle kafka up --netns`, or `network: \'netns\'`).',
 }
 
 export interface LocalKafkaErrorFacts {

@@ -7,3 +7,4 @@ export { describeQuorum, parseQuorumStatus, type QuorumStatus } from './quorum.t
 export { SASL_MECHANISMS, type SaslMechanism, type SecureConnection } from './secure-listener.ts'
 export { execKafkaTool, KAFKA_TOOLS, kafkaToolJavaArgs, kafkaToolMainClass, needsBootstrapServer, runKafkaTool, type KafkaToolName } from './tools.ts'
 export { waitUntil, type WaitUntilOptions } from './wait-until.ts'
+export { netnsUnavailableReason, type Degradation, type NetworkRecord } from './network-namespaces.ts'

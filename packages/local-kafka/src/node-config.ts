@@ -15,6 +15,8 @@ export interface NodeSpec {
   controllerPort: number
   /** The SASL_SSL listener's port, on clusters created with one. */
   securePort?: number
+  /** Its own address in a network namespace; 127.0.0.1 when absent. */
+  host?: string
 }
 
 export interface ClusterShape {
@@ -44,15 +46,16 @@ export function safeClusterDefaults (brokerCount: number): Record<string, string
 
 export function renderServerProperties (node: NodeSpec, shape: ClusterShape, dataDir: string, overrides: Readonly<Record<string, string>>, secure?: SecureListenerRecord): string {
   const isController = node.roles.includes('controller')
-  const advertised = [`PLAINTEXT://${HOST}:${node.port}`]
+  const host = node.host ?? HOST
+  const advertised = [`PLAINTEXT://${host}:${node.port}`]
   const hasSecure = secure !== undefined && node.securePort !== undefined
-  if (hasSecure) advertised.push(`SASL_SSL://${HOST}:${node.securePort}`)
+  if (hasSecure) advertised.push(`SASL_SSL://${host}:${node.securePort}`)
   const listeners = [...advertised]
-  if (isController) listeners.push(`CONTROLLER://${HOST}:${node.controllerPort}`)
+  if (isController) listeners.push(`CONTROLLER://${host}:${node.controllerPort}`)
   const settings: Record<string, string> = {
     'process.roles': node.roles.join(','),
     'node.id': String(node.id),
-    'controller.quorum.bootstrap.servers': shape.controllers.map(c => `${HOST}:${c.controllerPort}`).join(','),
+    'controller.quorum.bootstrap.servers': shape.controllers.map(c => `${c.host ?? HOST}:${c.controllerPort}`).join(','),
     listeners: listeners.join(','),
     'advertised.listeners': advertised.join(','),
     'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${hasSecure ? ',SASL_SSL:SASL_SSL' : ''}`,
@@ -72,5 +75,5 @@ export function renderServerProperties (node: NodeSpec, shape: ClusterShape, dat
 
 /** `id@host:port:directoryId`, the same list for every node, as `kafka-storage format --initial-controllers` wants. */
 export function initialControllers (controllers: readonly NodeSpec[], directoryIds: ReadonlyMap<number, string>): string {
-  return controllers.map(c => `${c.id}@${HOST}:${c.controllerPort}:${directoryIds.get(c.id)}`).join(',')
+  return controllers.map(c => `${c.id}@${c.host ?? HOST}:${c.controllerPort}:${directoryIds.get(c.id)}`).join(',')
 }

@@ -10,6 +10,7 @@ import { javaBinary } from './java.ts'
 import { fileSize, readFrom, relevantTail } from './log-tail.ts'
 import { LOG4J_CONFIG, renderServerProperties, type ClusterShape, type NodeSpec } from './node-config.ts'
 import { nodeMarker, processState, type ProcessState } from './process-info.ts'
+import { inNamespace, type NetworkRecord } from './network-namespaces.ts'
 import { scramFormatArgs, type SecureListenerRecord } from './secure-listener.ts'
 import { runKafkaTool } from './tools.ts'
 import { waitUntil } from './wait-until.ts'
@@ -55,6 +56,8 @@ export interface StartNodeOptions {
   /** Kill the node when the calling process dies (Linux's parent-death signal, via setpriv). */
   dieWithCaller: boolean
   secure: SecureListenerRecord | undefined
+  /** Run each node in its own network namespace of this network. */
+  network: NetworkRecord | undefined
 }
 
 export async function writeNodeProperties (node: NodeSpec, options: StartNodeOptions): Promise<NodePaths> {
@@ -106,9 +109,13 @@ export async function spawnNode (node: NodeSpec, options: StartNodeOptions): Pro
   const out = openSync(paths.stdoutLog, 'a')
   const java = javaBinary(options.env)
   const args = nodeJavaArgs(options.distribution, paths, options.heapMb)
-  const [command, argv] = options.dieWithCaller && existsSync('/usr/bin/setpriv')
-    ? ['/usr/bin/setpriv', ['--pdeathsig', 'KILL', java, ...args]] as const
-    : [java, args] as const
+  // `ip netns exec` and setpriv each exec the next program, so the pid stays the JVM's.
+  const chain = [
+    ...(options.network ? inNamespace(options.network, node.id) : []),
+    ...(options.dieWithCaller && existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL'] : []),
+    java, ...args,
+  ]
+  const [command, ...argv] = chain as [string, ...string[]]
   try {
     const child = spawn(command, argv, { detached: true, stdio: ['ignore', out, out], env: options.env })
     const pid = await new Promise<number>((resolve, reject) => {

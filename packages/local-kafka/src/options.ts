@@ -28,6 +28,11 @@ export interface LocalClusterOptions {
    * testing clients and tools against real TLS and SASL. The PLAINTEXT listener stays.
    */
   secure: boolean
+  /**
+   * 'netns' runs each node of a new cluster in a Linux network namespace of its own, on a bridge
+   * the harness creates, so network faults can cut nodes apart. Needs root and iproute2.
+   */
+  network: 'loopback' | 'netns'
   env: NodeJS.ProcessEnv
 }
 
@@ -42,6 +47,7 @@ export const defaultLocalClusterOptions = {
   brokerConfig: {},
   ownerPid: undefined,
   secure: false,
+  network: 'loopback',
   env: process.env,
 } as const satisfies LocalClusterOptions
 
@@ -70,6 +76,7 @@ export function resolveLocalClusterOptions (options: Partial<LocalClusterOptions
   if (merged.portBase !== undefined && (!Number.isInteger(merged.portBase) || merged.portBase < 1024 || merged.portBase > 65_000 - 200 - MAX_NODES)) {
     invalid(`portBase must be from 1024 to ${65_000 - 200 - MAX_NODES}, got ${merged.portBase}`)
   }
+  if (merged.network !== 'loopback' && merged.network !== 'netns') invalid(`network must be 'loopback' or 'netns', got ${String(merged.network)}`)
   positiveInt('startTimeoutMs', merged.startTimeoutMs)
   positiveInt('stopTimeoutMs', merged.stopTimeoutMs)
   for (const [key, value] of Object.entries(merged.brokerConfig)) {

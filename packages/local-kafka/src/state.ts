@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { NodeSpec } from './node-config.ts'
+import type { NetworkRecord } from './network-namespaces.ts'
 import type { SecureListenerRecord } from './secure-listener.ts'
 
 export const STATE_FORMAT = 1
@@ -21,6 +22,8 @@ export interface ClusterRecord {
   nodes: NodeRecord[]
   /** Present on clusters created with a SASL_SSL listener. */
   secure?: SecureListenerRecord
+  /** Present on clusters whose nodes run in network namespaces. */
+  network?: NetworkRecord
 }
 
 export async function readClusterRecord (file: string): Promise<ClusterRecord | undefined> {
@@ -42,5 +45,5 @@ export async function writeClusterRecord (file: string, record: ClusterRecord): 
 }
 
 export function bootstrapServers (nodes: readonly NodeSpec[], listener: 'port' | 'securePort' = 'port', host = '127.0.0.1'): string {
-  return nodes.filter(n => n.roles.includes('broker')).map(n => `${host}:${n[listener]}`).join(',')
+  return nodes.filter(n => n.roles.includes('broker')).map(n => `${n.host ?? host}:${n[listener]}`).join(',')
 }

@@ -1,6 +1,6 @@
 export { check, type CheckResult } from './checker.ts'
 export { VerifyError, VerifyErrorCodes, verifyErrorFixes, type VerifyErrorCode } from './errors.ts'
-export { faultByName, faultNames, PLANNED_FAULTS } from './faults/catalogue.ts'
+export { faultByName, faultNames, NETWORK_FAULTS } from './faults/catalogue.ts'
 export type { ActiveFault, Fault, FaultContext } from './faults/fault.ts'
 export type { Episode, History, PollOp, ReadOp, SendOp, SendOutcome } from './history.ts'
 export { perSecond, timelineSvg, writeReport } from './report.ts'

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ClusterAdmin } from '@tackle/client'
 import { readAll } from '@tackle/client/testkit'
-import type { LocalCluster } from '@tackle/local-kafka'
+import { netnsUnavailableReason, type LocalCluster } from '@tackle/local-kafka'
 import { checkHealth } from '@tackle/ops'
 import { check, type CheckResult } from './checker.ts'
 import { VerifyError, VerifyErrorCodes } from './errors.ts'
-import { faultByName } from './faults/catalogue.ts'
+import { faultByName, NETWORK_FAULTS } from './faults/catalogue.ts'
 import type { FaultContext } from './faults/fault.ts'
 import type { Episode, History } from './history.ts'
 import { Workload } from './workload.ts'
@@ -48,8 +48,8 @@ export const defaultVerifyOptions = Object.freeze({
   quietMs: 2_000,
   recoveryTimeoutMs: 120_000,
   config: 'safe' as VerifyConfig,
-  producers: 3,
-  ratePerProducer: 200,
+  producers: 6,
+  ratePerProducer: 100,
   seed: 1,
 })
 
@@ -117,6 +117,11 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
   const began = Date.now()
   const status = await options.cluster.status()
   if (!status || status.nodes.some(n => n.state !== 'running')) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `the local cluster in ${options.cluster.dir} is not running with every node up: start it with \`tackle kafka up\``)
+  const needsNetns = faults.filter(f => NETWORK_FAULTS.includes(f.name)).map(f => f.name)
+  if (needsNetns.length > 0 && !status.network) {
+    const reason = await netnsUnavailableReason()
+    throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `${needsNetns.join(', ')} cut nodes apart inside network namespaces, and the cluster in ${options.cluster.dir} runs on loopback: ${reason ? `and here ${reason}` : 'recreate it with `tackle kafka down --purge && tackle kafka up --netns`'}`)
+  }
   const brokers = status.bootstrap.split(',')
   const expectedBrokers = status.nodes.filter(n => n.roles.includes('broker')).map(n => n.id)
   const admin = new ClusterAdmin({ bootstrapBrokers: brokers, requestTimeoutMs: 10_000 })

@@ -1,8 +1,11 @@
 // The workload of a verification run: several producers through Tackle's client, each writing
-// unique values (producer id + sequence) at a steady rate with a cap on sends in flight, so a
-// stalled partition never starves the others; and a consumer group reading along. Every send is
-// logged as ok (with partition and offset), failed or indeterminate, every record read as a poll.
-import { defineTopic, TackleConsumer, TackleProducer, Type, type TopicDefinition } from '@tackle/client'
+// unique values (producer id + sequence) at a steady rate with a cap on sends in flight, and a
+// consumer group reading along. Each producer writes to one partition (producer i to partition
+// i mod 6, through keys that hash there), so a fault on one leader stalls only its producers, and
+// writes to the other leaders go on, as Jepsen's do. Every send is logged as ok (with partition
+// and offset), failed or indeterminate, every record read as a poll.
+import { Buffer } from 'node:buffer'
+import { defineTopic, partitionForKey, TackleConsumer, TackleProducer, Type, type TopicDefinition } from '@tackle/client'
 import pino from 'pino'
 import { Registry } from 'prom-client'
 import type { PollOp, SendOp } from './history.ts'
@@ -20,8 +23,20 @@ export interface WorkloadOptions {
   consumers: number
 }
 
-const Value = Type.Object({ v: Type.String() })
+const Value = Type.Object({ v: Type.String(), k: Type.String() })
 type Value = Type.Static<typeof Value>
+
+export const WORKLOAD_PARTITIONS = 6
+
+/** A few keys that Tackle's partitioner (Kafka's murmur2) puts on `partition`. */
+export function keysFor (partition: number, count = 4): string[] {
+  const keys: string[] = []
+  for (let n = 0; keys.length < count; n++) {
+    const key = `key-${n}`
+    if (partitionForKey(Buffer.from(key), WORKLOAD_PARTITIONS) === partition) keys.push(key)
+  }
+  return keys
+}
 
 export class Workload {
   readonly sends: SendOp[] = []
@@ -37,8 +52,7 @@ export class Workload {
 
   constructor (options: WorkloadOptions) {
     this.#options = options
-    // Keys spread each producer over every partition; per key (so per partition) it stays ordered.
-    this.#topic = defineTopic<Value>({ name: options.topic, schema: Value, partitions: 6, key: v => v.v.replace(/:(\d+)$/, (_m, n: string) => `-${Number(n) % 16}`) })
+    this.#topic = defineTopic<Value>({ name: options.topic, schema: Value, partitions: WORKLOAD_PARTITIONS, key: v => v.k })
   }
 
   get producerIds (): string[] {
@@ -57,17 +71,17 @@ export class Workload {
       await consumer.start()
       this.#consumers.push(consumer)
     }
-    for (const id of this.producerIds) {
+    for (const [index, id] of this.producerIds.entries()) {
       const producer = new TackleProducer({
         bootstrapBrokers: this.#options.brokers, clientId: `verify-${id}`, registry: new Registry(), logger, lingerMs: 2,
         ...(this.#options.unsafe ? { unsafeAcks: 1 as const, unsafeDisableIdempotence: true } : {}),
       })
       this.#producers.push(producer)
-      this.#loops.push(this.#produce(id, producer))
+      this.#loops.push(this.#produce(id, producer, keysFor(index % WORKLOAD_PARTITIONS)))
     }
   }
 
-  async #produce (id: string, producer: TackleProducer): Promise<void> {
+  async #produce (id: string, producer: TackleProducer, keys: readonly string[]): Promise<void> {
     const tickMs = 20
     const perTick = Math.max(1, Math.round(this.#options.ratePerProducer * tickMs / 1000))
     const settling = new Set<Promise<void>>()
@@ -77,7 +91,7 @@ export class Workload {
         const op: SendOp = { producer: id, sequence, value: `${id}:${sequence}`, sentAt: Date.now(), settledAt: 0, outcome: 'indeterminate' }
         sequence++
         this.sends.push(op)
-        const settled = producer.send(this.#topic, { v: op.value }).then(meta => {
+        const settled = producer.send(this.#topic, { v: op.value, k: keys[op.sequence % keys.length] as string }).then(meta => {
           op.outcome = 'ok'
           op.partition = meta.partition
           op.offset = meta.offset

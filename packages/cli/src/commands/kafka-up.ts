@@ -9,11 +9,12 @@ import { Timings } from '../timings.ts'
 interface UpFlags extends CommonFlags {
   nodes?: number
   secure?: boolean
+  netns?: boolean
 }
 
 /** Starts (or reports) the local cluster with progress on stderr; shared by `kafka up` and `start`. */
 export async function bringUp (flags: UpFlags): Promise<void> {
-  const context = await commandContext(flags, process.env, { secure: flags.secure })
+  const context = await commandContext(flags, process.env, { secure: flags.secure, network: flags.netns ? 'netns' : undefined })
   const timings = new Timings(context.cluster.options.cacheDir)
   const expected = { fetch: await timings.get('fetch'), start: await timings.get('start') }
   const progress = new Progress()
@@ -54,5 +55,6 @@ export function kafkaUpCommand (): Command {
     .description('start the local Kafka cluster (KRaft, on 127.0.0.1), or report the running one')
     .option('-n, --nodes <count>', 'nodes, each broker and controller (default 3, or the existing cluster\'s size)', parseWholeNumber('--nodes', 1, 9))
     .option('--secure', 'give a new cluster a SASL_SSL listener too: a generated CA and a user for PLAIN and SCRAM-SHA-256/512')
+    .option('--netns', 'run each node of a new cluster in its own network namespace (needs root), so `tackle verify` can cut nodes apart')
     .action(bringUp)
 }

@@ -20,8 +20,15 @@ test('verify --json should print exactly one verdict object, exit 0 when valid, 
   assert.ok(events.includes('episode') && events.includes('send') && events.includes('final-read'))
 })
 
-test('verify should refuse a network fault as bad usage, saying why', async () => {
-  const run = await runTackle(['verify', '--faults', 'partition-leader'])
+test('verify should refuse a network fault on a loopback cluster as bad usage, saying how to get one', async () => {
+  const { cluster } = await sharedTestCluster()
+  const run = await runTackle(['verify', '--dir', cluster.dir, '--faults', 'partition-leader'])
   assert.equal(run.code, 64)
-  assert.match(run.stderr, /partition-leader needs the harness's network namespaces/)
+  assert.match(run.stderr, /partition-leader cut nodes apart inside network namespaces.*runs on loopback/)
+})
+
+test('verify should refuse an unknown fault, listing the faults', async () => {
+  const run = await runTackle(['verify', '--faults', 'meteor'])
+  assert.equal(run.code, 64)
+  assert.match(run.stderr, /unknown fault "meteor"; faults: kill-leader, /)
 })

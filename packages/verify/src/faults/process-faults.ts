@@ -1,6 +1,7 @@
 // Faults by signal on one node's process: SIGKILL (a crash), SIGTERM (a clean stop with controlled
 // shutdown), SIGSTOP (a frozen process, as in a long GC pause), aimed at a partition leader or at
 // the active KRaft controller. Each heals by starting or thawing the node.
+import { waitUntil } from '@tackle/local-kafka'
 import { randomLeader, type Fault, type FaultContext } from './fault.ts'
 
 const SIGNALS = { kill: 'SIGKILL', stop: 'SIGTERM', pause: 'SIGSTOP' } as const
@@ -36,14 +37,16 @@ export const pauseLeader = signalFault('pause', 'SIGSTOP the leader of a partiti
 export const killController = signalFault('kill-controller', 'SIGKILL the active KRaft controller; heal: start it', 'controller', 'kill')
 
 /**
- * Freeze a leader's followers, so that only the leader takes writes; then kill the leader and thaw
- * the followers, which elect one of themselves. Whatever only the old leader had is gone: with
- * acks=1 that includes acknowledged records, with acks=all nothing was acknowledged meanwhile.
- * The positive control's fault, and the nearest to a leader partitioned away that signals reach.
+ * Freeze a leader's followers, so that only the leader takes writes; then kill the leader, thaw
+ * the followers, and start the old leader only once one of them leads the partition. Whatever only
+ * the old leader had is then truncated away: with acks=1 that includes acknowledged records, with
+ * acks=all nothing was acknowledged meanwhile. (Started at once, the old leader would come back
+ * with its page-cached log before anyone replaced it, and nothing would be lost.) The positive
+ * control's fault, and the nearest to a partitioned leader that signals reach.
  */
 export const pauseFollowers: Fault = {
   name: 'pause-followers',
-  description: 'SIGSTOP a leader\'s followers, then SIGKILL the leader and SIGCONT them; heal: start the leader',
+  description: 'SIGSTOP a leader\'s followers, then SIGKILL the leader, SIGCONT them, and start it once a follower leads',
   async start (context) {
     const { leader, partition } = await randomLeader(context)
     const followers = ((await context.admin.partitions([context.topic])).find(p => p.partition === partition)?.replicas ?? []).filter(r => r !== leader)
@@ -53,6 +56,10 @@ export const pauseFollowers: Fault = {
       heal: async () => {
         await context.cluster.node(leader, 'kill')
         for (const f of followers) await context.cluster.node(f, 'resume')
+        await waitUntil(async () => {
+          const now = (await context.admin.partitions([context.topic]).catch(() => []))[partition]
+          return now && now.leader >= 0 && now.leader !== leader ? true : undefined
+        }, { timeoutMs: 60_000, signal: context.signal })
         await context.cluster.node(leader, 'start', { signal: context.signal })
       },
     }

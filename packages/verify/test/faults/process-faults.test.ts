@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { ClusterAdmin } from '@tackle/client'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
-import { faultByName, faultNames } from '../../src/faults/catalogue.ts'
+import { faultByName } from '../../src/faults/catalogue.ts'
 import type { FaultContext } from '../../src/faults/fault.ts'
 
 const { cluster, brokers } = await sharedTestCluster()
@@ -19,10 +19,6 @@ async function context (t: test.TestContext): Promise<FaultContext> {
 async function nodeState (id: number): Promise<string | undefined> {
   return (await cluster.status())?.nodes.find(n => n.id === id)?.state
 }
-
-test('faultNames should list every fault and mix', () => {
-  assert.deepEqual(faultNames(), ['kill-leader', 'stop-leader', 'pause', 'kill-controller', 'pause-followers', 'roll', 'mix'])
-})
 
 test('stop-leader should stop a leader of the topic, and heal should start it again', { timeout: 120_000 }, async (t) => {
   const ctx = await context(t)
