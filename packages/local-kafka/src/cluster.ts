@@ -5,7 +5,7 @@ import { LocalKafkaAggregateError, LocalKafkaError, LocalKafkaErrorCodes } from 
 import { ensureJava } from './java.ts'
 import { randomKafkaUuid } from './kafka-uuid.ts'
 import { withLock } from './lock.ts'
-import { createNetwork, degrade, healNetwork, isolate, networkFor, nodeAddress, removeNetwork, type Degradation, type NetworkRecord } from './network-namespaces.ts'
+import { createNetwork, degrade, healNetwork, isolate, networkFor, nodeAddress, removeAbandonedNetworks, removeNetwork, type Degradation, type NetworkRecord } from './network-namespaces.ts'
 import { HOST, initialControllers, type ClusterShape, type NodeRole } from './node-config.ts'
 import { formatNode, nodePaths, spawnNode, waitForNodeReady, waitForNodeState, type StartNodeOptions } from './node-process.ts'
 import { resolveLocalClusterOptions, stateFilePath, validateNodeCount, type LocalClusterOptions } from './options.ts'
@@ -170,9 +170,12 @@ export class LocalCluster {
     // Without a state file, node directories left here belong to no cluster that could be run.
     await this.#killStrays()
     await this.#wipe()
-    // A crashed run's namespaces go too, before this cluster makes its own.
+    // A crashed run's namespaces go too, this directory's and any whose cluster is wholly gone.
     const network = this.options.network === 'netns' ? networkFor(this.options.dir) : undefined
-    if (network) await removeNetwork(network)
+    if (network) {
+      await removeNetwork(network)
+      await removeAbandonedNetworks()
+    }
     const ports = await allocatePorts(nodeCount, this.options.portBase)
     const nodes: NodeRecord[] = ports.map((p, i) => ({
       id: i + 1,

@@ -99,6 +99,29 @@ export async function removeNetwork (network: NetworkRecord): Promise<void> {
   if (await exists('link', network.bridge)) await runCommand('ip', ['link', 'del', network.bridge])
 }
 
+/**
+ * Removes the networks of clusters that are wholly gone: every namespace of a prefix empty of
+ * processes, as a test run killed before its `down` leaves them (its directory, and so its subnet,
+ * may never be used again). A cluster with any node running keeps its network.
+ */
+export async function removeAbandonedNetworks (): Promise<string[]> {
+  const listed = await runCommand('ip', ['netns', 'list'])
+  const groups = new Map<string, string[]>()
+  for (const ns of listed.stdout.split('\n').map(line => line.split(' ')[0] ?? '')) {
+    const match = /^tackle(\d+)-n\d+$/.exec(ns)
+    if (match) groups.set(match[1] as string, [...(groups.get(match[1] as string) ?? []), ns])
+  }
+  const removed: string[] = []
+  for (const [n, namespaces] of groups) {
+    let occupied = false
+    for (const ns of namespaces) if ((await runCommand('ip', ['netns', 'pids', ns])).stdout.trim() !== '') occupied = true
+    if (occupied) continue
+    await removeNetwork({ subnet: `10.231.${n}`, bridge: `tkbr${n}`, prefix: `tackle${n}-n` })
+    removed.push(`10.231.${n}.0/24`)
+  }
+  return removed
+}
+
 async function iptables (network: NetworkRecord, id: number, args: readonly string[]): Promise<void> {
   const result = await runCommand('ip', ['netns', 'exec', namespaceOf(network, id), 'iptables', '-w', ...args])
   if (result.code !== 0) {

@@ -1,13 +1,11 @@
 export const VerifyErrorCodes = {
   INVALID_OPTIONS: 'TACKLE_VERIFY_INVALID_OPTIONS',
-  NOT_RECOVERED: 'TACKLE_VERIFY_NOT_RECOVERED',
 } as const
 
 export type VerifyErrorCode = (typeof VerifyErrorCodes)[keyof typeof VerifyErrorCodes]
 
 export const verifyErrorFixes: Record<VerifyErrorCode, string> = {
   TACKLE_VERIFY_INVALID_OPTIONS: 'Correct the option named in the message; `tackle verify --help` lists the faults.',
-  TACKLE_VERIFY_NOT_RECOVERED: 'The cluster did not become healthy, or a producer got no acknowledgement, within the recovery wait after a heal; the run stopped there. `tackle health` says what is wrong; the history so far is in the report.',
 }
 
 export class VerifyError extends Error {

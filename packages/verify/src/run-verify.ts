@@ -62,6 +62,8 @@ export interface VerifyResult extends CheckResult {
   recoveryMsMax: number | null
   /** Unsafe config only: true when the checker found nothing, so it could not have seen a loss. */
   blind: boolean
+  /** Why the episodes stopped early (a cluster that did not recover), or null; a stopped run is not valid. */
+  stopped: string | null
   durationMs: number
   history: History
   episodeLog: Episode[]
@@ -128,6 +130,7 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
   const topic = `tackle-verify-${options.config}-${randomUUID().slice(0, 8)}`
   const unsafe = options.config === 'unsafe'
   const episodes: Episode[] = []
+  let stopped: string | null = null
   let workload: Workload | undefined
   try {
     await admin.createTopic({ name: topic, partitions: 6, replicationFactor: 3, configs: unsafe ? { 'min.insync.replicas': '1', 'unclean.leader.election.enable': 'true' } : { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } })
@@ -137,7 +140,7 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
     await sleep(options.quietMs, undefined, { signal: options.signal })
     const context: FaultContext = { cluster: options.cluster, admin, topic, random: seeded(options.seed), signal: options.signal }
     const total = faults.length * options.episodes
-    for (let round = 0; round < options.episodes; round++) {
+    for (let round = 0; round < options.episodes && stopped === null; round++) {
       for (const fault of faults) {
         const index = episodes.length
         const startedAt = Date.now()
@@ -149,17 +152,21 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
         options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'heal', detail: active.detail })
         const recoveredAt = await waitForRecovery(admin, workload, expectedBrokers, healedAt, options)
         episodes.push({ index, fault: fault.name, detail: active.detail, startedAt, healedAt, recoveredAt })
-        if (recoveredAt === null) throw new VerifyError(VerifyErrorCodes.NOT_RECOVERED, `episode ${index + 1} (${fault.name}: ${active.detail}) did not recover within ${Math.round(options.recoveryTimeoutMs / 1000)} s`)
+        if (recoveredAt === null) {
+          // Later episodes would pile faults on a broken cluster; what was written so far is still checked.
+          stopped = `episode ${index + 1} (${fault.name}: ${active.detail}) did not recover within ${Math.round(options.recoveryTimeoutMs / 1000)} s`
+          break
+        }
         options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'recovered', detail: `${recoveredAt - healedAt} ms after the heal` })
         await sleep(options.quietMs, undefined, { signal: options.signal })
       }
     }
   } finally {
     await workload?.stop()
+    await admin.close()
   }
   options.onProgress?.({ phase: 'drain', acked: workload.sends.filter(s => s.outcome === 'ok').length })
   const final = (await readAll(brokers, topic, { idleMs: 5_000 })).map(r => ({ value: (JSON.parse(r.value) as { v: string }).v, partition: r.partition, offset: r.offset }))
-  await admin.close()
   const history: History = { sends: workload.sends, polls: workload.polls, final, episodes }
   const result = check(history)
   const recoveries = result.recoveryMs.filter((ms): ms is number => ms !== null)
@@ -171,7 +178,9 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
     topic,
     recoveryMsP50: percentile(recoveries, 0.5),
     recoveryMsMax: recoveries.length ? Math.max(...recoveries) : null,
+    valid: result.valid && stopped === null,
     blind: unsafe && result.valid,
+    stopped,
     durationMs: Date.now() - began,
     history,
     episodeLog: episodes,

@@ -30,7 +30,7 @@ export function verifyJson (result: VerifyResult): Record<string, unknown> {
     config: result.config, faults: result.faults, episodes: result.episodes, acked: result.acked, lost: result.lost.length, duplicated: result.duplicated.length,
     reordered: result.reordered.length, inconsistent: result.inconsistent.length, abortedReads: result.abortedReads.length, skipped: result.skipped.length,
     indeterminate: result.indeterminate, recoveryMsP50: result.recoveryMsP50, recoveryMsMax: result.recoveryMsMax, valid: result.valid, blind: result.blind,
-    topic: result.topic, durationMs: result.durationMs,
+    stopped: result.stopped, topic: result.topic, durationMs: result.durationMs,
   }
 }
 
@@ -43,6 +43,7 @@ function summaryText (result: VerifyResult): string {
   for (const [kind, list] of [['lost', result.lost], ['duplicated', result.duplicated], ['reordered', result.reordered], ['inconsistent', result.inconsistent]] as const) {
     if (list.length > 0) lines.push(`  ${kind}: ${list.slice(0, 3).join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}`)
   }
+  if (result.stopped) lines.push(`STOPPED EARLY: ${result.stopped}; what was written until then is checked above`)
   if (result.config === 'unsafe') lines.push(result.blind ? 'POSITIVE CONTROL FAILED: the unsafe config lost nothing the checker could see, so the checker may be blind' : 'positive control: the checker caught what the unsafe config lost, as it must')
   else lines.push(result.valid ? 'VALID: no acknowledged record was lost, duplicated or reordered' : 'INVALID: see the anomalies above')
   return lines.join('\n')
