@@ -415,7 +415,8 @@ export class LocalCluster {
     }
     // No lock (which would create the directory) where there is no cluster at all.
     const status = await (await readClusterRecord(this.#stateFile) ? this.#lock(stop) : stop())
-    if (options.purge) await rm(this.options.dir, { recursive: true, force: true })
+    // A node just killed can still be closing files: retry the few errors that race causes.
+    if (options.purge) await rm(this.options.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
     return status
   }
 }

@@ -6,13 +6,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { after, test } from 'node:test'
 import { LocalCluster } from '../src/cluster.ts'
 import { nodeMarker, processState } from '../src/process-info.ts'
 
-async function clusterDir (t: test.TestContext): Promise<string> {
+const parents: string[] = []
+// After every test's own clean-up has stopped its nodes: node:test runs a test's after-hooks
+// first-added first, and deleting a directory under running nodes races with their writes.
+after(() => Promise.all(parents.map(parent => rm(parent, { recursive: true, force: true }))))
+
+async function clusterDir (_t: test.TestContext): Promise<string> {
   const parent = await mkdtemp(join(tmpdir(), 'tackle-lifecycle-'))
-  t.after(() => rm(parent, { recursive: true, force: true }))
+  parents.push(parent)
   return join(parent, 'kafka')
 }
 

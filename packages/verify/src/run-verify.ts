@@ -147,7 +147,13 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
         const active = await fault.start(context)
         options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'start', detail: active.detail })
         await sleep(options.faultMs, undefined, { signal: options.signal })
-        await active.heal()
+        try {
+          await active.heal()
+        } catch (error) {
+          stopped = `episode ${index + 1} (${fault.name}: ${active.detail}) could not be healed: ${(error as Error).message.split('\n')[0]}`
+          episodes.push({ index, fault: fault.name, detail: active.detail, startedAt, healedAt: Date.now(), recoveredAt: null })
+          break
+        }
         const healedAt = Date.now()
         options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'heal', detail: active.detail })
         const recoveredAt = await waitForRecovery(admin, workload, expectedBrokers, healedAt, options)

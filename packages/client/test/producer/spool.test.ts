@@ -16,9 +16,13 @@ import { defineTopic } from '../../src/topics/define-topic.ts'
 
 test('records sent while the cluster is down should be spooled to disk and delivered in order when it returns, even by the next process', async (t) => {
   const parent = await mkdtemp(join(tmpdir(), 'tackle-spool-'))
-  t.after(() => rm(parent, { recursive: true, force: true }))
   const cluster = new LocalCluster({ dir: join(parent, 'kafka'), ownerPid: process.pid, heapMb: 256 })
-  t.after(() => cluster.down({ purge: true }))
+  // One hook, in this order: node:test runs after-hooks first-added first, and deleting the
+  // directory under running nodes races with their writes.
+  t.after(async () => {
+    await cluster.down({ purge: true })
+    await rm(parent, { recursive: true, force: true })
+  })
   const brokers = (await cluster.up({ nodes: 1 })).bootstrap.split(',')
   const topic = defineTopic<{ n: number }>({ name: 'spooled', schema: Type.Object({ n: Type.Integer() }) })
   const admin = new Admin({ clientId: 'spool-test', bootstrapBrokers: brokers })

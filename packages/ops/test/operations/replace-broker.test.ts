@@ -39,8 +39,13 @@ async function throttlesSet (admin: ClusterAdmin, brokerIds: readonly number[], 
 
 // A cluster of its own: this test kills a node for good and adds a fourth, which the shared one must not see.
 test('replaceBroker should move a dead broker\'s replicas to a new one under load: nothing lost, RF 3 again, no throttle left', { timeout: 600_000 }, async (t) => {
-  const cluster = new LocalCluster({ dir: await tempDir(t, 'tackle-replace-'), ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, heapMb: 384 })
-  t.after(() => cluster.down({ purge: true }))
+  const dir = await mkdtemp(join(tmpdir(), 'tackle-replace-'))
+  const cluster = new LocalCluster({ dir, ownerPid: process.pid, brokerConfig: TEST_BROKER_CONFIG, heapMb: 384 })
+  // One hook: node:test runs after-hooks first-added first, and the nodes must stop before their directory goes.
+  t.after(async () => {
+    await cluster.down({ purge: true })
+    await rm(dir, { recursive: true, force: true })
+  })
   const status = await cluster.up({ nodes: 3 })
   const brokers = status.bootstrap.split(',')
   const admin = new ClusterAdmin({ bootstrapBrokers: brokers, requestTimeoutMs: 10_000 })
