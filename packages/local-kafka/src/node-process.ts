@@ -164,7 +164,12 @@ export async function waitForNodeReady (node: NodeSpec, started: StartedNode, op
   const marker = nodeMarker(paths.nodeDir)
   const isBroker = node.roles.includes('broker')
   const outcome = await waitUntil(async () => {
-    if (await processState(started.pid, marker) === 'gone') return 'died'
+    // Gone twice, a moment apart, or seen to exit: one look can miss a live process under load.
+    if (await processState(started.pid, marker) === 'gone') {
+      if (started.exit) return 'died'
+      await new Promise(resolve => setTimeout(resolve, 500))
+      if (started.exit || await processState(started.pid, marker) === 'gone') return 'died'
+    }
     const text = await readFrom(paths.serverLog, started.logOffset)
     const ready = READY_LINE.test(text) && (!isBroker || UNFENCED_LINE.test(text))
     return ready ? 'ready' : undefined

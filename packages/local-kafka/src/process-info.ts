@@ -9,9 +9,23 @@ export function nodeMarker (nodeDir: string): string {
   return `-Dtackle.node.dir=${nodeDir}`
 }
 
+/**
+ * The process's arguments, or undefined once it is gone. A live process's cmdline can read empty
+ * or fail for a moment (the kernel copies it out of the process's memory, which a JVM that is
+ * mapping its heap holds locked), so that is read again before the process counts as gone.
+ */
 async function cmdline (pid: number): Promise<string[] | undefined> {
-  const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined)
-  return raw === undefined || raw === '' ? undefined : raw.split('\0')
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let missing = false
+    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      missing = error.code === 'ENOENT' || error.code === 'ESRCH'
+      return undefined
+    })
+    if (raw) return raw.split('\0')
+    if (missing) return undefined
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return undefined
 }
 
 /** The state letter of /proc/PID/stat: after the command name in parentheses, which may hold spaces. */
