@@ -13,16 +13,26 @@ export interface Series {
   p99LatencyMs: number | null
 }
 
+/** A loop, not Math.min(...): a soak's hundreds of thousands of sends overflow the call stack as arguments. */
+function firstSentAt (history: History): number {
+  let first = Infinity
+  for (const s of history.sends) if (s.sentAt < first) first = s.sentAt
+  return first === Infinity ? 0 : first
+}
+
 export function perSecond (history: History): Series[] {
   const acked = history.sends.filter(s => s.outcome === 'ok')
   if (acked.length === 0) return []
-  const began = Math.min(...history.sends.map(s => s.sentAt))
+  const began = firstSentAt(history)
   const buckets = new Map<number, number[]>()
+  let last = 0
   for (const s of acked) {
     const second = Math.floor((s.settledAt - began) / 1000)
-    buckets.set(second, [...(buckets.get(second) ?? []), s.settledAt - s.sentAt])
+    const bucket = buckets.get(second)
+    if (bucket) bucket.push(s.settledAt - s.sentAt)
+    else buckets.set(second, [s.settledAt - s.sentAt])
+    if (second > last) last = second
   }
-  const last = Math.max(...buckets.keys())
   return Array.from({ length: last + 1 }, (_, second) => {
     const latencies = (buckets.get(second) ?? []).sort((a, b) => a - b)
     return { second, acksPerSec: latencies.length, p99LatencyMs: latencies.length ? latencies[Math.ceil(0.99 * latencies.length) - 1] as number : null }
@@ -37,11 +47,11 @@ export function timelineSvg (history: History, title: string): string {
   const series = perSecond(history)
   const width = 900
   const plot = { left: 60, right: 20, top: 40, height: 160, gap: 50 }
-  const began = history.sends.length ? Math.min(...history.sends.map(s => s.sentAt)) : 0
+  const began = firstSentAt(history)
   const seconds = Math.max(1, series.length)
   const x = (second: number) => plot.left + second / seconds * (width - plot.left - plot.right)
-  const maxAcks = Math.max(1, ...series.map(s => s.acksPerSec))
-  const maxLatency = Math.max(1, ...series.map(s => s.p99LatencyMs ?? 0))
+  const maxAcks = series.reduce((max, s) => Math.max(max, s.acksPerSec), 1)
+  const maxLatency = series.reduce((max, s) => Math.max(max, s.p99LatencyMs ?? 0), 1)
   const top2 = plot.top + plot.height + plot.gap
   const yAcks = (v: number) => plot.top + plot.height - v / maxAcks * plot.height
   const yLatency = (v: number) => top2 + plot.height - v / maxLatency * plot.height
