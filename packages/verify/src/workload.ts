@@ -68,7 +68,16 @@ export class Workload {
         bootstrapBrokers: this.#options.brokers, groupId: `${this.#options.topic}-readers`, clientId: consumerId, topic: this.#topic, retryTopic: undefined, registry: new Registry(), logger, lagIntervalMs: 0,
         handler: async (value, context) => { this.polls.push({ consumer: consumerId, value: value.v, partition: context.partition, offset: context.offset, at: Date.now() }) },
       })
-      await consumer.start()
+      // A fresh cluster's group coordinator can take a while to answer: joining is tried again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await consumer.start()
+          break
+        } catch (error) {
+          if (attempt >= 5) throw error
+          await new Promise(resolve => setTimeout(resolve, attempt * 2000))
+        }
+      }
       this.#consumers.push(consumer)
     }
     for (const [index, id] of this.producerIds.entries()) {
