@@ -13,11 +13,12 @@ const BENCHES = {
   producer: ['tackle', 'platformatic', 'kafkajs', 'java'],
   consumer: ['tackle', 'platformatic', 'kafkajs', 'java'],
   roll: ['tackle-roll', 'bare-restarts'],
+  collector: ['collector', 'tackle-producer'],
 } as const
 
-// The roll benchmark times an operation, not clients: it has a script of its own.
-if (process.argv[2] === 'roll') {
-  await import('./roll.ts')
+// The roll and collector benchmarks time an operation and a server, not clients: each has a script of its own.
+if (process.argv[2] === 'roll' || process.argv[2] === 'collector') {
+  await import(`./${process.argv[2]}.ts`)
   process.exit(0)
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Brings what Tackle needs onto a fresh machine: Node >= 22.22, Java >= 17 and Maven.
+# Brings what Tackle needs onto a fresh machine: Node >= 22.22, Java >= 17 and Maven; as root also
+# iproute2 and iptables (network faults), PostgreSQL (store tests) and Chromium (dashboard test).
 # Idempotent and quick when all is present. Never replaces /usr/bin/node: a newer Node goes into
 # $TACKLE_NODE_PREFIX, which scripts/toolchain.sh puts first on PATH.
 # Source it (`. scripts/bootstrap.sh`) to keep that PATH in the calling shell.
@@ -44,6 +45,10 @@ _tackle_bootstrap() {
   if [ "$(id -u)" = 0 ]; then
     command -v ip >/dev/null 2>&1 || _tackle_apt iproute2 || _tackle_say "iproute2 did not install: network faults will be skipped"
     command -v iptables >/dev/null 2>&1 || _tackle_apt iptables || _tackle_say "iptables did not install: network faults will be skipped"
+    # The pipeline's PostgreSQL store is tested against a real server, and the dashboard in a real
+    # headless Chromium; without them those tests are skipped and say why.
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || _tackle_apt postgresql || _tackle_say "postgresql did not install: the PostgreSQL store tests will be skipped"
+    command -v chromium >/dev/null 2>&1 || _tackle_apt chromium || _tackle_say "chromium did not install: the dashboard's browser test will be skipped"
   fi
   _tackle_say "node $(node --version), java $(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p'), $(mvn --version 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
 }

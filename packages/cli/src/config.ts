@@ -16,6 +16,36 @@ export const ConfigSchema = Type.Object({
     portBase: Type.Optional(Type.Integer({ minimum: 1024, maximum: 64_000 })),
     brokerConfig: Type.Optional(Type.Record(Type.String(), Type.String())),
   }, { additionalProperties: false })),
+  pipeline: Type.Optional(Type.Object({
+    writeKeys: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    dashboardToken: Type.Optional(Type.String({ minLength: 16 })),
+    databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+    dataDir: Type.Optional(Type.String({ minLength: 1 })),
+    collectorPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
+    collectorHost: Type.Optional(Type.String({ minLength: 1 })),
+    dashboardPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
+    dashboardHost: Type.Optional(Type.String({ minLength: 1 })),
+    maxEventBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+    maxBatchBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+    lateAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    trackingPlans: Type.Optional(Type.Record(Type.String(), Type.Object({
+      mode: Type.Union([Type.Literal('warn'), Type.Literal('enforce')]),
+      events: Type.Record(Type.String(), Type.Object({})),
+      allowUnplanned: Type.Optional(Type.Boolean()),
+    }))),
+    pii: Type.Optional(Type.Object({
+      drop: Type.Optional(Type.Array(Type.String())),
+      hash: Type.Optional(Type.Array(Type.String())),
+      redact: Type.Optional(Type.Array(Type.String())),
+      anonymizeIp: Type.Optional(Type.Boolean()),
+      hashSalt: Type.Optional(Type.String()),
+    }, { additionalProperties: false })),
+    experiments: Type.Optional(Type.Record(Type.String(), Type.Object({
+      conversionEvent: Type.String({ minLength: 1 }),
+      control: Type.Optional(Type.String()),
+      weights: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0 }))),
+    }, { additionalProperties: false }))),
+  }, { additionalProperties: false })),
 }, { additionalProperties: false })
 
 export type TackleConfig = Type.Static<typeof ConfigSchema>
@@ -28,6 +58,19 @@ const ENV_SETTINGS = [
   ['TACKLE_KAFKA_NODES', 'nodes', 'number'],
   ['TACKLE_KAFKA_HEAP_MB', 'heapMb', 'number'],
   ['TACKLE_KAFKA_PORT_BASE', 'portBase', 'number'],
+] as const
+
+const PIPELINE_ENV_SETTINGS = [
+  ['TACKLE_WRITE_KEYS', 'writeKeys', 'list'],
+  ['TACKLE_DASHBOARD_TOKEN', 'dashboardToken', 'string'],
+  ['TACKLE_DATABASE_URL', 'databaseUrl', 'string'],
+  ['TACKLE_DATA_DIR', 'dataDir', 'string'],
+  ['TACKLE_COLLECTOR_PORT', 'collectorPort', 'number'],
+  ['TACKLE_COLLECTOR_HOST', 'collectorHost', 'string'],
+  ['TACKLE_DASHBOARD_PORT', 'dashboardPort', 'number'],
+  ['TACKLE_DASHBOARD_HOST', 'dashboardHost', 'string'],
+  ['TACKLE_MAX_EVENT_BYTES', 'maxEventBytes', 'number'],
+  ['TACKLE_MAX_BATCH_BYTES', 'maxBatchBytes', 'number'],
 ] as const
 
 export interface LoadedConfig {
@@ -72,8 +115,14 @@ export async function loadConfig (options: { file?: string | undefined, env: Nod
     if (raw === undefined || raw === '') continue
     kafka[key] = type === 'number' && /^\d+$/.test(raw) ? Number(raw) : raw
   }
-  const merged = { ...config, kafka }
-  assertValid(merged, 'environment (TACKLE_KAFKA_*)')
+  const pipeline: Record<string, unknown> = { ...config.pipeline }
+  for (const [name, key, type] of PIPELINE_ENV_SETTINGS) {
+    const raw = options.env[name]
+    if (raw === undefined || raw === '') continue
+    pipeline[key] = type === 'number' && /^\d+$/.test(raw) ? Number(raw) : type === 'list' ? raw.split(',').map(k => k.trim()).filter(k => k !== '') : raw
+  }
+  const merged = { ...config, kafka, pipeline }
+  assertValid(merged, 'environment (TACKLE_*)')
   return { config: merged, file: fromFile === undefined ? undefined : file }
 }
 

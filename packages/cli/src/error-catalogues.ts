@@ -2,7 +2,9 @@
 // that keeps codes unique and documented.
 import { ClientErrorCodes, clientErrorFixes } from '@tackle/client'
 import { LocalKafkaErrorCodes, localKafkaErrorFixes } from '@tackle/local-kafka'
+import { DashboardErrorCodes, dashboardErrorFixes } from '@tackle/dashboard'
 import { OpsErrorCodes, opsErrorFixes } from '@tackle/ops'
+import { PipelineErrorCodes, pipelineErrorFixes } from '@tackle/pipeline'
 import { VerifyErrorCodes, verifyErrorFixes } from '@tackle/verify'
 import { CliErrorCodes, cliErrorFixes } from './errors.ts'
 
@@ -16,6 +18,8 @@ export const ERROR_CATALOGUES: readonly ErrorCatalogue[] = [
   { packageName: '@tackle/local-kafka', codes: LocalKafkaErrorCodes, fixes: localKafkaErrorFixes },
   { packageName: '@tackle/client', codes: ClientErrorCodes, fixes: clientErrorFixes },
   { packageName: '@tackle/ops', codes: OpsErrorCodes, fixes: opsErrorFixes },
+  { packageName: '@tackle/pipeline', codes: PipelineErrorCodes, fixes: pipelineErrorFixes },
+  { packageName: '@tackle/dashboard', codes: DashboardErrorCodes, fixes: dashboardErrorFixes },
   { packageName: '@tackle/verify', codes: VerifyErrorCodes, fixes: verifyErrorFixes },
   { packageName: '@tackle/cli', codes: CliErrorCodes, fixes: cliErrorFixes },
 ]

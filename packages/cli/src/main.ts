@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { auditCommand } from './commands/audit.ts'
 import { brokerCommand } from './commands/broker.ts'
+import { eventsCommand } from './commands/events.ts'
 import { exporterCommand } from './commands/exporter.ts'
 import { healthCommand } from './commands/health.ts'
 import { kafkaCommand } from './commands/kafka.ts'
@@ -21,7 +22,7 @@ export function program (): Command {
     .enablePositionalOptions()
     .addHelpText('after', `
 Exit codes: 0 ok, 1 failed or unhealthy, 2 no cluster reachable, 64 bad usage or config, 130 interrupted.
-Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tackle.config.json.`)
+Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_*), then tackle.config.json.`)
     .addCommand(startCommand())
     .addCommand(kafkaCommand())
     .addCommand(healthCommand())
@@ -30,6 +31,7 @@ Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_KAFKA_*), then tac
     .addCommand(auditCommand())
     .addCommand(lagCommand())
     .addCommand(exporterCommand())
+    .addCommand(eventsCommand())
     .addCommand(verifyCommand())
   applyRecursively(root, c => c.exitOverride().showHelpAfterError('(run with --help for usage)'))
   return root

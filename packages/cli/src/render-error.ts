@@ -23,6 +23,8 @@ const EXIT_BY_CODE: Readonly<Record<string, ExitCode>> = {
   TACKLE_CLIENT_INVALID_OPTIONS: ExitCodes.USAGE,
   TACKLE_OPS_INVALID_OPTIONS: ExitCodes.USAGE,
   TACKLE_VERIFY_INVALID_OPTIONS: ExitCodes.USAGE,
+  TACKLE_PIPELINE_INVALID_OPTIONS: ExitCodes.USAGE,
+  TACKLE_DASHBOARD_INVALID_OPTIONS: ExitCodes.USAGE,
 }
 
 export function exitCodeOf (error: unknown): ExitCode {

@@ -13,7 +13,7 @@ async function tempDir (t: test.TestContext): Promise<string> {
 
 test('loadConfig should work with no file and no environment', async (t) => {
   const cwd = await tempDir(t)
-  assert.deepEqual(await loadConfig({ env: {}, cwd }), { config: { kafka: {} }, file: undefined })
+  assert.deepEqual(await loadConfig({ env: {}, cwd }), { config: { kafka: {}, pipeline: {} }, file: undefined })
 })
 
 test('loadConfig should read tackle.config.json and let TACKLE_KAFKA_* override it', async (t) => {
@@ -21,7 +21,7 @@ test('loadConfig should read tackle.config.json and let TACKLE_KAFKA_* override 
   await writeFile(join(cwd, 'tackle.config.json'), JSON.stringify({ brokers: 'h:1', kafka: { nodes: 1, heapMb: 256, dir: '/from/file' } }))
   const { config, file } = await loadConfig({ env: { TACKLE_KAFKA_NODES: '5', TACKLE_KAFKA_DIR: '/from/env' }, cwd })
   assert.equal(file, join(cwd, 'tackle.config.json'))
-  assert.deepEqual(config, { brokers: 'h:1', kafka: { nodes: 5, heapMb: 256, dir: '/from/env' } })
+  assert.deepEqual(config, { brokers: 'h:1', kafka: { nodes: 5, heapMb: 256, dir: '/from/env' }, pipeline: {} })
 })
 
 test('loadConfig should name the file and the path of every bad setting', async (t) => {
@@ -38,7 +38,7 @@ test('loadConfig should name the file and the path of every bad setting', async 
 
 test('loadConfig should reject a bad environment value, a missing named file and broken JSON', async (t) => {
   const cwd = await tempDir(t)
-  await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_NODES: 'three' }, cwd }), /environment \(TACKLE_KAFKA_\*\): \/kafka\/nodes must be integer/)
+  await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_NODES: 'three' }, cwd }), /environment \(TACKLE_\*\): \/kafka\/nodes must be integer/)
   await assert.rejects(loadConfig({ env: { TACKLE_CONFIG: 'nope.json' }, cwd }), /cannot read .*nope\.json/)
   await writeFile(join(cwd, 'tackle.config.json'), '{ "brokers": ')
   await assert.rejects(loadConfig({ env: {}, cwd }), /tackle\.config\.json is not valid JSON/)
@@ -46,4 +46,14 @@ test('loadConfig should reject a bad environment value, a missing named file and
 
 test('defaultKafkaDir should follow XDG_STATE_HOME', () => {
   assert.equal(defaultKafkaDir({ XDG_STATE_HOME: '/state' }), '/state/tackle/kafka')
+})
+
+test('loadConfig should read the pipeline section and let TACKLE_* variables override it', async () => {
+  const cwd = await mkdtemp(join(tmpdir(), 'tackle-config-'))
+  await writeFile(join(cwd, 'tackle.config.json'), JSON.stringify({ pipeline: { collectorPort: 9000, writeKeys: ['from-file'], experiments: { e1: { conversionEvent: 'Order Completed' } } } }))
+  const { config } = await loadConfig({ env: { TACKLE_WRITE_KEYS: 'a, b', TACKLE_DASHBOARD_PORT: '3100' }, cwd })
+  assert.deepEqual(config.pipeline, { collectorPort: 9000, writeKeys: ['a', 'b'], dashboardPort: 3100, experiments: { e1: { conversionEvent: 'Order Completed' } } })
+  await assert.rejects(loadConfig({ env: { TACKLE_COLLECTOR_PORT: 'eighty' }, cwd }), /\/pipeline\/collectorPort must be integer/)
+  await assert.rejects(loadConfig({ env: { TACKLE_DASHBOARD_TOKEN: 'short' }, cwd }), /\/pipeline\/dashboardToken must not have fewer than 16 characters/)
+  await rm(cwd, { recursive: true })
 })

@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import type { UpProgress } from '@tackle/local-kafka'
+import type { UpProgress, UpResult } from '@tackle/local-kafka'
 import { interruptSignal, parseWholeNumber, withCommonOptions, type CommonOption } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { clusterJson, clusterText, printJson } from '../output.ts'
@@ -12,8 +12,11 @@ interface UpFlags extends CommonFlags {
   netns?: boolean
 }
 
-/** Starts (or reports) the local cluster with progress on stderr; shared by `kafka up` and `start`. */
-export async function bringUp (flags: UpFlags): Promise<void> {
+/**
+ * Starts (or reports) the local cluster with progress on stderr; shared by `kafka up` and
+ * `start`, which prints its own summary (`print: false`).
+ */
+export async function bringUp (flags: UpFlags, print = true): Promise<UpResult> {
   const context = await commandContext(flags, process.env, { secure: flags.secure, network: flags.netns ? 'netns' : undefined })
   const timings = new Timings(context.cluster.options.cacheDir)
   const expected = { fetch: await timings.get('fetch'), start: await timings.get('start') }
@@ -39,13 +42,15 @@ export async function bringUp (flags: UpFlags): Promise<void> {
   if (stepStarted.fetch) await timings.record('fetch', (stepStarted.format ?? stepStarted.start ?? Date.now()) - stepStarted.fetch)
   if (stepStarted.start && result.started.length === result.nodes.length) await timings.record('start', (stepStarted.quorum ?? Date.now()) - stepStarted.start)
 
+  if (!print) return result
   if (flags.json) {
     printJson({ ...clusterJson(result), started: result.started, quorum: result.quorum })
-    return
+    return result
   }
   const verb = result.started.length === 0 ? 'already running' : `started node${result.started.length > 1 ? 's' : ''} ${result.started.join(', ')} in ${formatDuration(Date.now() - began)}`
   process.stdout.write(`Local Kafka ${verb}; quorum leader is node ${result.quorum.leaderId} of voters ${result.quorum.voters.join(', ')}.\n`)
   process.stdout.write(`${clusterText(result)}\n\nexport KAFKA_BROKERS=${result.bootstrap}\n`)
+  return result
 }
 
 export const UP_OPTIONS: readonly CommonOption[] = ['json', 'dir']
@@ -56,5 +61,5 @@ export function kafkaUpCommand (): Command {
     .option('-n, --nodes <count>', 'nodes, each broker and controller (default 3, or the existing cluster\'s size)', parseWholeNumber('--nodes', 1, 9))
     .option('--secure', 'give a new cluster a SASL_SSL listener too: a generated CA and a user for PLAIN and SCRAM-SHA-256/512')
     .option('--netns', 'run each node of a new cluster in its own network namespace (needs root), so `tackle verify` can cut nodes apart')
-    .action(bringUp)
+    .action(async (flags: UpFlags) => { await bringUp(flags) })
 }

@@ -1,18 +1,106 @@
+// `npm start`: the whole pipeline on the embedded defaults, in one process, until Ctrl-C. The
+// local 3-node Kafka is started unless brokers are configured (and stopped again on Ctrl-C only
+// if this run started it); the store is DuckDB unless TACKLE_DATABASE_URL names PostgreSQL.
+import { join } from 'node:path'
 import { Command } from 'commander'
+import { pino } from 'pino'
+import { ClusterAdmin } from '@tackle/client'
+import { startDashboard } from '@tackle/dashboard'
+import { startPipeline } from '@tackle/pipeline'
 import { withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { printJson } from '../output.ts'
+import { pipelineSettings, type PipelineSettings } from '../pipeline-settings.ts'
 import { bringUp, UP_OPTIONS } from './kafka-up.ts'
 
 export function startCommand (): Command {
   return withCommonOptions(new Command('start'), [...UP_OPTIONS, 'brokers'])
-    .description('run Tackle on the embedded defaults: for now, the local 3-node Kafka cluster (skipped when brokers are configured)')
+    .description('run the pipeline on the embedded defaults: local 3-node Kafka (unless brokers are configured), collector (Segment and PostHog APIs, :8080), processors, store (DuckDB, or PostgreSQL with TACKLE_DATABASE_URL) and dashboard (:3000); Ctrl-C stops it')
+    .addHelpText('after', `
+Environment: KAFKA_BROKERS, TACKLE_WRITE_KEYS (comma-separated), TACKLE_DASHBOARD_TOKEN, TACKLE_DATABASE_URL,
+TACKLE_COLLECTOR_PORT, TACKLE_DASHBOARD_PORT, TACKLE_DATA_DIR, TACKLE_MAX_EVENT_BYTES, TACKLE_MAX_BATCH_BYTES,
+TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking plans, PII rules, experiments).`)
     .action(async (flags: CommonFlags) => {
       const context = await commandContext(flags)
       const configured = flags.brokers ?? context.env.KAFKA_BROKERS ?? context.config.brokers
-      if (configured === undefined) return bringUp(flags)
+      const started = configured === undefined ? (await bringUp(flags, false)).started : []
       const brokers = await context.brokers()
-      if (flags.json) printJson({ bootstrap: brokers.bootstrap, source: brokers.source })
-      else process.stdout.write(`using the Kafka cluster at ${brokers.bootstrap} (from ${brokers.source}); no local cluster started\n`)
+      const bootstrapBrokers = brokers.bootstrap.split(',')
+      const security = context.security()
+      const settings = await pipelineSettings(context.config, context.env)
+      const logger = pino({ level: context.env.TACKLE_LOG_LEVEL ?? 'warn' }, pino.destination(2))
+
+      const pipeline = await startPipeline({
+        bootstrapBrokers, security, logger,
+        writeKeys: settings.writeKeys,
+        collectorPort: settings.collectorPort ?? 8080,
+        collectorHost: settings.collectorHost,
+        databaseUrl: settings.databaseUrl,
+        duckdbPath: join(settings.dataDir, 'events.duckdb'),
+        maxEventBytes: settings.maxEventBytes,
+        maxBatchBytes: settings.maxBatchBytes,
+        lateAfterMs: settings.lateAfterMs,
+        trackingPlans: settings.trackingPlans,
+        pii: settings.pii,
+        experiments: settings.experiments,
+      })
+      const admin = new ClusterAdmin({ bootstrapBrokers, clientId: 'tackle-dashboard', security })
+      const dashboard = await startDashboard({
+        store: pipeline.store, stats: pipeline.stats, token: settings.dashboardToken, experiments: pipeline.experiments,
+        cluster: { admin, groups: pipeline.groups }, port: settings.dashboardPort ?? 3000, host: settings.dashboardHost,
+      }).catch(async (error: unknown) => {
+        await pipeline.close()
+        await admin.close()
+        throw error
+      })
+
+      const summary = {
+        kafka: { bootstrap: brokers.bootstrap, source: brokers.source, startedNodes: started },
+        collector: pipeline.collector.url,
+        dashboard: dashboard.url,
+        store: pipeline.store.engine === 'duckdb' ? join(settings.dataDir, 'events.duckdb') : 'postgresql',
+        writeKeys: settings.writeKeys,
+        dashboardToken: settings.dashboardToken,
+      }
+      if (flags.json) printJson(summary)
+      else process.stdout.write(banner(summary, settings))
+
+      await new Promise<void>(resolve => {
+        process.once('SIGINT', resolve)
+        process.once('SIGTERM', resolve)
+      })
+      process.stderr.write('stopping: dashboard, collector (delivering what it holds), processors, store\n')
+      await dashboard.close()
+      await pipeline.close()
+      await admin.close()
+      if (started.length > 0) {
+        process.stderr.write('stopping the local Kafka cluster this run started\n')
+        await context.cluster.down()
+      }
+      process.stderr.write('stopped\n')
     })
+}
+
+function banner (s: { kafka: { bootstrap: string, source: string }, collector: string, dashboard: string, store: string, writeKeys: string[], dashboardToken: string }, settings: PipelineSettings): string {
+  const key = s.writeKeys[0] as string
+  const basic = Buffer.from(`${key}:`).toString('base64')
+  return `Tackle is running. Ctrl-C stops it.
+
+  Kafka       ${s.kafka.bootstrap} (${s.kafka.source})
+  Collector   ${s.collector}   Segment /v1/*, PostHog /batch /capture /e
+  Dashboard   ${s.dashboard}/#token=${s.dashboardToken}
+  Store       ${s.store}
+
+  Write key   ${key}${settings.generated.writeKey ? '   (generated; set TACKLE_WRITE_KEYS to choose your own)' : ''}
+  Dashboard token ${s.dashboardToken}${settings.generated.dashboardToken ? '   (generated; TACKLE_DASHBOARD_TOKEN sets it)' : ''}
+
+Send an event:
+
+  curl -s ${s.collector}/v1/track -H 'Authorization: Basic ${basic}' -H 'Content-Type: application/json' \\
+    -d '{"userId":"u1","event":"Signed Up","properties":{"plan":"pro"}}'
+
+See it:
+
+  curl -s '${s.dashboard}/api/events?limit=5' -H 'Authorization: Bearer ${s.dashboardToken}'
+`
 }

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify'
+import type { EventStore } from '@tackle/pipeline'
+import { intParam, stringParam } from '../query.ts'
+
+export function eventsRoutes (store: EventStore) {
+  return async function plugin (app: FastifyInstance): Promise<void> {
+    app.get('/api/events', async request => {
+      const query = request.query as Record<string, unknown>
+      return { events: await store.recentEvents({ event: stringParam(query, 'event'), limit: intParam(query, 'limit', 50, 1000) }) }
+    })
+    app.get('/api/failed', async request => ({ failed: await store.recentFailures(intParam(request.query as Record<string, unknown>, 'limit', 50, 1000)) }))
+  }
+}

@@ -1,0 +1,62 @@
+// The dashboard: a static page and a JSON API under /api, all of the API behind the token.
+// BigInt (offsets, lag) is sent as a number string, since JSON has no 64-bit integers.
+import { readFile } from 'node:fs/promises'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { ClusterAdmin } from '@tackle/client'
+import type { EventStore, ExperimentConfig, LiveStats } from '@tackle/pipeline'
+import { checkBearer } from './auth.ts'
+import { DashboardError, DashboardErrorCodes } from './errors.ts'
+import { clusterRoutes } from './routes/cluster.ts'
+import { eventsRoutes } from './routes/events.ts'
+import { experimentsRoutes } from './routes/experiments.ts'
+import { statsRoutes } from './routes/stats.ts'
+
+export interface DashboardOptions {
+  store: EventStore
+  stats: LiveStats
+  token: string
+  experiments?: Readonly<Record<string, ExperimentConfig>>
+  /** For the cluster page; without it the page says the cluster is not known. */
+  cluster?: { admin: ClusterAdmin, groups: readonly string[] }
+  port?: number
+  host?: string
+}
+
+export interface Dashboard {
+  readonly app: FastifyInstance
+  readonly url: string
+  close (): Promise<void>
+}
+
+const PUBLIC = new URL('./public/', import.meta.url)
+const ASSETS: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' }
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' }
+
+export async function buildDashboard (options: DashboardOptions): Promise<FastifyInstance> {
+  if (typeof options.token !== 'string' || options.token.length < 16) throw new DashboardError(DashboardErrorCodes.INVALID_OPTIONS, 'the dashboard token must be at least 16 characters')
+  const app = Fastify({ logger: false })
+  app.setReplySerializer(payload => JSON.stringify(payload, (_key, value: unknown) => typeof value === 'bigint' ? value.toString() : value))
+  app.addHook('onRequest', async request => {
+    if (request.url.startsWith('/api/')) checkBearer(request.headers.authorization, options.token)
+  })
+  app.setErrorHandler((error: FastifyError | DashboardError, _request, reply) => {
+    const status = error instanceof DashboardError ? error.statusCode : (error as { statusCode?: number }).statusCode ?? 500
+    const code = (error as { code?: string }).code ?? 'TACKLE_DASHBOARD_ERROR'
+    return reply.status(status).send({ code, message: error.message })
+  })
+  for (const [path, file] of Object.entries(ASSETS)) {
+    app.get(path, async (_request, reply) => reply.type(TYPES[file.split('.').pop() as string] as string).send(await readFile(new URL(file, PUBLIC))))
+  }
+  await app.register(eventsRoutes(options.store))
+  await app.register(statsRoutes(options.stats))
+  await app.register(experimentsRoutes(options.store, options.experiments ?? {}))
+  if (options.cluster) await app.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
+  else app.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
+  return app
+}
+
+export async function startDashboard (options: DashboardOptions): Promise<Dashboard> {
+  const app = await buildDashboard(options)
+  const url = await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' })
+  return { app, url, close: () => app.close() }
+}

@@ -1,0 +1,97 @@
+// The dashboard's API on a real (in-memory DuckDB) store, through inject(): auth, queries and
+// their validation, experiment results.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { DuckDbStore, LiveStats, type PipelineEvent } from '@tackle/pipeline'
+import { buildDashboard } from '../src/server.ts'
+
+const TOKEN = 'test-token-0123456789abcdef'
+const auth = { authorization: `Bearer ${TOKEN}` }
+
+function event (messageId: string, over: Partial<PipelineEvent> = {}): PipelineEvent {
+  return {
+    messageId, writeKey: 'wk', type: 'track', event: 'Clicked', userId: 'u1', anonymousId: null,
+    timestamp: '2026-11-25T10:00:00.000Z', originalTimestamp: null, sentAt: null, receivedAt: '2026-11-25T10:00:00.100Z',
+    properties: {}, traits: {}, context: {}, source: 'segment', ip: null, ...over,
+  }
+}
+
+async function dashboard (t: { after (fn: () => unknown): void }) {
+  const store = await DuckDbStore.open(':memory:')
+  const stats = new LiveStats()
+  const app = await buildDashboard({ store, stats, token: TOKEN, experiments: { 'exp-1': { conversionEvent: 'Order Completed' } } })
+  t.after(async () => { await app.close(); await store.close() })
+  return { app, store, stats }
+}
+
+test('the dashboard API should refuse requests without the right bearer token, and serve the page without one', async (t) => {
+  const { app } = await dashboard(t)
+  const none = await app.inject({ method: 'GET', url: '/api/events' })
+  const wrong = await app.inject({ method: 'GET', url: '/api/stats', headers: { authorization: 'Bearer nope' } })
+  assert.equal(none.statusCode, 401)
+  assert.equal(none.json().code, 'TACKLE_DASHBOARD_UNAUTHORIZED')
+  assert.equal(wrong.statusCode, 401)
+  const page = await app.inject({ method: 'GET', url: '/' })
+  assert.equal(page.statusCode, 200)
+  assert.match(page.headers['content-type'] as string, /text\/html/)
+  assert.match(page.body, /Live events/)
+})
+
+test('GET /api/events should return events newest first, filtered by name and limited', async (t) => {
+  const { app, store } = await dashboard(t)
+  await store.insertEvents([
+    event('a', { timestamp: '2026-11-25T10:00:00.000Z' }),
+    event('b', { timestamp: '2026-11-25T10:01:00.000Z', event: 'Bought' }),
+    event('c', { timestamp: '2026-11-25T10:02:00.000Z' }),
+  ], new Date())
+  const all = await app.inject({ method: 'GET', url: '/api/events', headers: auth })
+  assert.deepEqual(all.json().events.map((e: PipelineEvent) => e.messageId), ['c', 'b', 'a'])
+  const clicked = await app.inject({ method: 'GET', url: '/api/events?event=Clicked&limit=1', headers: auth })
+  assert.deepEqual(clicked.json().events.map((e: PipelineEvent) => e.messageId), ['c'])
+  const bad = await app.inject({ method: 'GET', url: '/api/events?limit=0', headers: auth })
+  assert.equal(bad.statusCode, 400)
+  assert.match(bad.json().message, /limit must be a whole number from 1 to 1000/)
+})
+
+test('GET /api/experiments/:id should give the per-variant table, and say what is missing otherwise', async (t) => {
+  const { app, store } = await dashboard(t)
+  const events: PipelineEvent[] = []
+  for (const [variant, users, converting] of [['control', 100, 20], ['b', 100, 30]] as const) {
+    for (let u = 0; u < users; u++) {
+      events.push(event(`${variant}-x-${u}`, { userId: `${variant}${u}`, event: 'Experiment Viewed', properties: { experiment_id: 'exp-1', variation_id: variant } }))
+      if (u < converting) events.push(event(`${variant}-c-${u}`, { userId: `${variant}${u}`, event: 'Order Completed', timestamp: '2026-11-25T10:05:00.000Z' }))
+    }
+  }
+  await store.insertEvents(events, new Date())
+  const response = await app.inject({ method: 'GET', url: '/api/experiments/exp-1', headers: auth })
+  assert.equal(response.statusCode, 200)
+  const results = response.json()
+  assert.equal(results.control, 'control')
+  assert.deepEqual(results.variants.map((v: { variant: string, users: number, conversions: number }) => [v.variant, v.users, v.conversions]), [['b', 100, 30], ['control', 100, 20]])
+  const b = results.variants[0]
+  assert.ok(Math.abs(b.comparison.lift - 0.5) < 1e-9)
+  assert.ok(b.comparison.pValue > 0.05 && b.comparison.pValue < 0.2, `p = ${b.comparison.pValue}`)
+  assert.equal(results.sampleRatio.mismatch, false)
+
+  const unconfigured = await app.inject({ method: 'GET', url: '/api/experiments/exp-2', headers: auth })
+  assert.equal(unconfigured.statusCode, 400)
+  assert.match(unconfigured.json().message, /no conversion event configured: add \?conversion=EVENT_NAME/)
+  const unknown = await app.inject({ method: 'GET', url: '/api/experiments/exp-2?conversion=Order%20Completed', headers: auth })
+  assert.equal(unknown.statusCode, 404)
+  const listed = await app.inject({ method: 'GET', url: '/api/experiments', headers: auth })
+  assert.deepEqual(listed.json().experiments.map((e: { experimentId: string, users: number, conversionEvent: string }) => [e.experimentId, e.users, e.conversionEvent]), [['exp-1', 200, 'Order Completed']])
+})
+
+test('GET /api/stats should return the live aggregates', async (t) => {
+  const { app, stats } = await dashboard(t)
+  stats.recordStored([event('a', { timestamp: new Date().toISOString(), receivedAt: new Date().toISOString() })], new Date())
+  const snapshot = (await app.inject({ method: 'GET', url: '/api/stats', headers: auth })).json()
+  assert.equal(snapshot.stored, 1)
+  assert.equal(snapshot.activeUsers.last1m, 1)
+})
+
+test('buildDashboard should refuse a short token', async () => {
+  const store = await DuckDbStore.open(':memory:')
+  await assert.rejects(buildDashboard({ store, stats: new LiveStats(), token: 'short' }), /at least 16 characters/)
+  await store.close()
+})

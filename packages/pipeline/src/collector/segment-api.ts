@@ -1,0 +1,48 @@
+// Segment's HTTP Tracking API: one route per call type, analytics.js's one-letter aliases, and
+// /v1/batch. The write key comes as the HTTP Basic user (analytics-node) or as `writeKey` in the
+// body (analytics.js with text/plain).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { EventType } from '../event.ts'
+import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { decodeBody } from './decode-body.ts'
+import { ingest, outcome, sortItems } from './ingest.ts'
+import { isObject } from './item-fields.ts'
+import { normalizeSegmentItem } from './normalize-segment.ts'
+import type { CollectorOptions } from './options.ts'
+import { knownWriteKey } from './write-keys.ts'
+
+const CALLS: ReadonlyArray<[EventType, string]> = [['track', 't'], ['identify', 'i'], ['page', 'p'], ['screen', 's'], ['group', 'g'], ['alias', 'a']]
+
+export function segmentApi (options: Readonly<CollectorOptions>) {
+  return async function plugin (app: FastifyInstance): Promise<void> {
+    const handle = async (request: FastifyRequest, type: EventType | undefined) => {
+      const receivedAt = options.now()
+      const body = decodeBody(request.body, options.maxBatchBytes)
+      const writeKey = knownWriteKey(options.writeKeys, basicUser(request.headers.authorization) ?? (isObject(body) ? body.writeKey : undefined), 'the HTTP Basic user or "writeKey"')
+      if (!isObject(body)) throw new PipelineError(PipelineErrorCodes.BAD_REQUEST, 'the body must be a JSON object')
+      let items: unknown[] = [body]
+      if (type === undefined) {
+        if (!Array.isArray(body.batch)) throw new PipelineError(PipelineErrorCodes.BAD_REQUEST, '"batch" must be an array of events')
+        items = body.batch
+      }
+      const ctx = { writeKey, receivedAt, sentAt: body.sentAt, ip: request.ip ?? null, maxEventBytes: options.maxEventBytes }
+      const batchContext = type === undefined && isObject(body.context) ? body.context : {}
+      const sorted = sortItems(items, item => normalizeSegmentItem(item, type, ctx, batchContext), { writeKey, receivedAt })
+      await ingest(options.producer, options.topics, sorted)
+      return { success: true, ...outcome(sorted) }
+    }
+    for (const [type, short] of CALLS) {
+      app.post(`/v1/${type}`, request => handle(request, type))
+      app.post(`/v1/${short}`, request => handle(request, type))
+    }
+    app.post('/v1/batch', request => handle(request, undefined))
+    app.post('/v1/b', request => handle(request, undefined))
+  }
+}
+
+function basicUser (header: string | undefined): string | undefined {
+  if (!header?.toLowerCase().startsWith('basic ')) return undefined
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon === -1 ? decoded : decoded.slice(0, colon)
+}

@@ -1,0 +1,46 @@
+// What the processors and the dashboard need from a store; DuckDB (embedded, the default) and
+// PostgreSQL implement it, and one shared test suite runs against each.
+import type { FailedEvent, PipelineEvent } from '../event.ts'
+
+export interface StoredEvent extends PipelineEvent {
+  storedAt: string
+}
+
+export interface StoredFailure extends FailedEvent {
+  id: string
+}
+
+export interface VariantCounts {
+  variant: string
+  users: number
+  conversions: number
+}
+
+export interface ExperimentSummary {
+  experimentId: string
+  users: number
+  firstSeen: string
+  lastSeen: string
+}
+
+export interface EventStore {
+  readonly engine: 'duckdb' | 'postgres'
+  /**
+   * Stores the events whose (writeKey, messageId) it has not stored before, all in one
+   * transaction, and returns those: the dedupe that makes SDK retries and replays harmless.
+   */
+  insertEvents (events: readonly PipelineEvent[], storedAt: Date): Promise<PipelineEvent[]>
+  /** Stores failed-event records; one seen again (a redelivery) is stored once. */
+  insertFailures (failures: readonly FailedEvent[]): Promise<void>
+  /** Newest first. */
+  recentEvents (query: { event?: string | undefined, limit: number }): Promise<StoredEvent[]>
+  recentFailures (limit: number): Promise<StoredFailure[]>
+  countEvents (): Promise<number>
+  experiments (): Promise<ExperimentSummary[]>
+  /**
+   * Per variant: users exposed (each counted in the variant of their first exposure) and users
+   * who did the conversion event at or after that first exposure.
+   */
+  experimentCounts (experimentId: string, conversionEvent: string): Promise<VariantCounts[]>
+  close (): Promise<void>
+}

@@ -1,0 +1,164 @@
+// SQL both engines understand: DuckDB speaks PostgreSQL's dialect for all of this ($n
+// parameters, ON CONFLICT, DISTINCT ON, ->> on JSON), so only the column types and the
+// conversion of a timestamp to epoch milliseconds differ.
+import { createHash } from 'node:crypto'
+import type { FailedEvent, PipelineEvent } from '../event.ts'
+import type { StoredEvent, StoredFailure } from './event-store.ts'
+
+export interface Dialect {
+  json: 'JSON' | 'JSONB'
+  text: 'VARCHAR' | 'TEXT'
+  epochMs (column: string): string
+}
+
+export const EXPOSURE_EVENT = 'Experiment Viewed'
+
+export function schemaStatements (d: Dialect): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS events (
+      write_key ${d.text} NOT NULL, message_id ${d.text} NOT NULL, type ${d.text} NOT NULL, event ${d.text},
+      user_id ${d.text}, anonymous_id ${d.text}, timestamp TIMESTAMPTZ NOT NULL, original_timestamp TIMESTAMPTZ,
+      sent_at TIMESTAMPTZ, received_at TIMESTAMPTZ NOT NULL, stored_at TIMESTAMPTZ NOT NULL, source ${d.text} NOT NULL,
+      ip ${d.text}, properties ${d.json} NOT NULL, traits ${d.json} NOT NULL, context ${d.json} NOT NULL,
+      PRIMARY KEY (write_key, message_id))`,
+    `CREATE TABLE IF NOT EXISTS failed_events (
+      id ${d.text} PRIMARY KEY, step ${d.text} NOT NULL, reason ${d.text} NOT NULL, write_key ${d.text}, message_id ${d.text},
+      payload ${d.json}, received_at TIMESTAMPTZ NOT NULL, failed_at TIMESTAMPTZ NOT NULL)`,
+  ]
+}
+
+const EVENT_COLUMNS = ['write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'timestamp', 'original_timestamp', 'sent_at', 'received_at', 'stored_at', 'source', 'ip', 'properties', 'traits', 'context'] as const
+const CASTS: Partial<Record<string, 'ts' | 'json'>> = { timestamp: 'ts', original_timestamp: 'ts', sent_at: 'ts', received_at: 'ts', stored_at: 'ts', properties: 'json', traits: 'json', context: 'json', payload: 'json', failed_at: 'ts' }
+
+function placeholders (d: Dialect, columns: readonly string[], rows: number): string {
+  const tuples: string[] = []
+  for (let r = 0; r < rows; r++) {
+    tuples.push(`(${columns.map((c, i) => {
+      const n = `$${r * columns.length + i + 1}`
+      const cast = CASTS[c]
+      return cast === 'ts' ? `${n}::TIMESTAMPTZ` : cast === 'json' ? `${n}::${d.json}` : n
+    }).join(', ')})`)
+  }
+  return tuples.join(', ')
+}
+
+/** Within one statement a key may appear once, so a batch is deduplicated before it is sent. */
+export function uniqueEvents (events: readonly PipelineEvent[]): PipelineEvent[] {
+  const seen = new Map<string, PipelineEvent>()
+  for (const e of events) if (!seen.has(`${e.writeKey}\0${e.messageId}`)) seen.set(`${e.writeKey}\0${e.messageId}`, e)
+  return [...seen.values()]
+}
+
+/** Rows per INSERT: 16 parameters each stays under PostgreSQL's 65,535 per statement. */
+export const ROWS_PER_INSERT = 1_000
+
+export function insertEventsSql (d: Dialect, events: readonly PipelineEvent[], storedAt: Date): { sql: string, params: Array<string | null> } {
+  const params = events.flatMap(e => [
+    e.writeKey, e.messageId, e.type, e.event, e.userId, e.anonymousId, e.timestamp, e.originalTimestamp, e.sentAt, e.receivedAt,
+    storedAt.toISOString(), e.source, e.ip, JSON.stringify(e.properties), JSON.stringify(e.traits), JSON.stringify(e.context),
+  ])
+  return {
+    sql: `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${placeholders(d, EVENT_COLUMNS, events.length)} ON CONFLICT DO NOTHING RETURNING write_key, message_id`,
+    params,
+  }
+}
+
+const FAILURE_COLUMNS = ['id', 'step', 'reason', 'write_key', 'message_id', 'payload', 'received_at', 'failed_at'] as const
+
+/** A failure's id is a hash of what it is, so a redelivered record is the same row. */
+export function failureId (f: FailedEvent): string {
+  return createHash('sha256').update(JSON.stringify([f.step, f.writeKey, f.messageId, f.reason, f.payload, f.receivedAt])).digest('hex').slice(0, 32)
+}
+
+export function insertFailuresSql (d: Dialect, failures: readonly FailedEvent[]): { sql: string, params: Array<string | null> } {
+  const unique = new Map(failures.map(f => [failureId(f), f]))
+  const params = [...unique].flatMap(([id, f]) => [id, f.step, f.reason, f.writeKey, f.messageId, JSON.stringify(f.payload ?? null), f.receivedAt, f.failedAt])
+  return { sql: `INSERT INTO failed_events (${FAILURE_COLUMNS.join(', ')}) VALUES ${placeholders(d, FAILURE_COLUMNS, unique.size)} ON CONFLICT DO NOTHING`, params }
+}
+
+export function recentEventsSql (d: Dialect, query: { event?: string | undefined, limit: number }): { sql: string, params: Array<string | number> } {
+  const where = query.event === undefined ? '' : 'WHERE event = $2'
+  return {
+    sql: `SELECT write_key, message_id, type, event, user_id, anonymous_id, ${d.epochMs('timestamp')} AS timestamp, ${d.epochMs('original_timestamp')} AS original_timestamp,
+      ${d.epochMs('sent_at')} AS sent_at, ${d.epochMs('received_at')} AS received_at, ${d.epochMs('stored_at')} AS stored_at, source, ip,
+      CAST(properties AS ${d.text}) AS properties, CAST(traits AS ${d.text}) AS traits, CAST(context AS ${d.text}) AS context
+      FROM events ${where} ORDER BY timestamp DESC, received_at DESC LIMIT $1`,
+    params: query.event === undefined ? [query.limit] : [query.limit, query.event],
+  }
+}
+
+export function recentFailuresSql (d: Dialect, limit: number): { sql: string, params: number[] } {
+  return {
+    sql: `SELECT id, step, reason, write_key, message_id, CAST(payload AS ${d.text}) AS payload, ${d.epochMs('received_at')} AS received_at, ${d.epochMs('failed_at')} AS failed_at
+      FROM failed_events ORDER BY failed_at DESC LIMIT $1`,
+    params: [limit],
+  }
+}
+
+export function experimentsSql (d: Dialect): { sql: string, params: string[] } {
+  return {
+    sql: `SELECT (properties->>'experiment_id') AS experiment_id, count(DISTINCT coalesce(user_id, anonymous_id)) AS users,
+      ${d.epochMs('min(timestamp)')} AS first_seen, ${d.epochMs('max(timestamp)')} AS last_seen
+      FROM events WHERE event = $1 AND (properties->>'experiment_id') IS NOT NULL GROUP BY 1 ORDER BY 4 DESC`,
+    params: [EXPOSURE_EVENT],
+  }
+}
+
+export function experimentCountsSql (experimentId: string, conversionEvent: string): { sql: string, params: string[] } {
+  return {
+    sql: `WITH exposures AS (
+        SELECT DISTINCT ON (uid) uid, variant, first_seen FROM (
+          SELECT coalesce(user_id, anonymous_id) AS uid, (properties->>'variation_id') AS variant, timestamp AS first_seen
+          FROM events WHERE event = $1 AND (properties->>'experiment_id') = $2 AND (properties->>'variation_id') IS NOT NULL
+        ) AS x ORDER BY uid, first_seen
+      ), converted AS (
+        SELECT DISTINCT x.uid FROM exposures x JOIN events e ON coalesce(e.user_id, e.anonymous_id) = x.uid AND e.event = $3 AND e.timestamp >= x.first_seen
+      )
+      SELECT x.variant AS variant, count(*) AS users, count(c.uid) AS conversions
+      FROM exposures x LEFT JOIN converted c ON c.uid = x.uid GROUP BY x.variant ORDER BY x.variant`,
+    params: [EXPOSURE_EVENT, experimentId, conversionEvent],
+  }
+}
+
+type Row = Record<string, unknown>
+
+export function rowToSummary (row: Row): { experimentId: string, users: number, firstSeen: string, lastSeen: string } {
+  return { experimentId: String(row.experiment_id), users: Number(row.users), firstSeen: iso(row.first_seen) as string, lastSeen: iso(row.last_seen) as string }
+}
+
+const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString())
+const parsed = (text: unknown): Record<string, unknown> => (typeof text === 'string' ? JSON.parse(text) as Record<string, unknown> : (text as Record<string, unknown>) ?? {})
+
+export function rowToEvent (row: Row): StoredEvent {
+  return {
+    writeKey: String(row.write_key),
+    messageId: String(row.message_id),
+    type: row.type as StoredEvent['type'],
+    event: row.event as string | null,
+    userId: row.user_id as string | null,
+    anonymousId: row.anonymous_id as string | null,
+    timestamp: iso(row.timestamp) as string,
+    originalTimestamp: iso(row.original_timestamp),
+    sentAt: iso(row.sent_at),
+    receivedAt: iso(row.received_at) as string,
+    storedAt: iso(row.stored_at) as string,
+    source: row.source as StoredEvent['source'],
+    ip: row.ip as string | null,
+    properties: parsed(row.properties),
+    traits: parsed(row.traits),
+    context: parsed(row.context),
+  }
+}
+
+export function rowToFailure (row: Row): StoredFailure {
+  return {
+    id: String(row.id),
+    step: row.step as StoredFailure['step'],
+    reason: String(row.reason),
+    writeKey: row.write_key as string | null,
+    messageId: row.message_id as string | null,
+    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+    receivedAt: iso(row.received_at) as string,
+    failedAt: iso(row.failed_at) as string,
+  }
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { normalizePosthogItem, posthogApiKey } from '../../src/collector/normalize-posthog.ts'
+
+const receivedAt = new Date('2026-11-25T12:00:00.000Z')
+const ctx = { writeKey: 'phc_1', receivedAt, sentAt: undefined, ip: '198.51.100.7', maxEventBytes: 32 * 1024 }
+
+test('normalizePosthogItem should map capture events onto Segment call types', () => {
+  const pageview = normalizePosthogItem({ event: '$pageview', distinct_id: 'd1', uuid: 'u-1', properties: { $current_url: 'https://x.test/a' } }, ctx)
+  const identify = normalizePosthogItem({ event: '$identify', distinct_id: 'd1', properties: { $set: { email: 'a@b.c' } } }, ctx)
+  const custom = normalizePosthogItem({ event: 'Clicked', properties: { distinct_id: 'd2', $lib: 'web' } }, ctx)
+  assert.ok(pageview.ok && identify.ok && custom.ok)
+  assert.deepEqual([pageview.value.type, pageview.value.event, pageview.value.messageId], ['page', 'https://x.test/a', 'u-1'])
+  assert.deepEqual([identify.value.type, identify.value.traits], ['identify', { email: 'a@b.c' }])
+  assert.deepEqual([custom.value.type, custom.value.event, custom.value.userId, custom.value.source], ['track', 'Clicked', 'd2', 'posthog'])
+})
+
+test('normalizePosthogItem should reject an event without distinct_id or name', () => {
+  const noId = normalizePosthogItem({ event: 'Clicked' }, ctx)
+  const noName = normalizePosthogItem({ distinct_id: 'd' }, ctx)
+  assert.ok(!noId.ok && /distinct_id is required/.test(noId.reason))
+  assert.ok(!noName.ok && /event is required/.test(noName.reason))
+})
+
+test('posthogApiKey should find the key in the body, a batch item or properties.token', () => {
+  assert.equal(posthogApiKey({ api_key: 'k1', batch: [] }), 'k1')
+  assert.equal(posthogApiKey({ batch: [{ api_key: 'k2' }] }), 'k2')
+  assert.equal(posthogApiKey([{ event: 'x', properties: { token: 'k3' } }]), 'k3')
+  assert.equal(posthogApiKey({ event: 'x' }), undefined)
+})
