@@ -14,7 +14,7 @@ import { connectionRefusal, wireSecurity } from '../security.ts'
 import { defineTopic, type TopicDefinition } from '../topics/define-topic.ts'
 import { inProcessSpan } from '../tracing.ts'
 import { failureHeaders, readFailure, type Failure } from './failure-headers.ts'
-import { resolveConsumerOptions, type ConsumerOptions, type ConsumerOptionsInput } from './options.ts'
+import { resolveConsumerOptions, type BatchHandler, type ConsumeContext, type ConsumerOptions, type ConsumerOptionsInput } from './options.ts'
 
 type WireMessage = Message<Buffer, Buffer, string, string>
 
@@ -49,6 +49,8 @@ export class TackleConsumer<T> {
   readonly #committedAt = new Map<string, number>()
   /** The last handled record of each partition whose commit was skipped. */
   readonly #uncommitted = new Map<string, WireMessage>()
+  /** With a batchHandler: per partition, records accepted and not yet taken into a batch. */
+  readonly #pending = new Map<string, WireMessage[]>()
   #commitTimer: NodeJS.Timeout | undefined
 
   constructor (options: ConsumerOptionsInput<T>) {
@@ -180,8 +182,16 @@ export class TackleConsumer<T> {
     // One promise chain per partition keeps its records in order.
     const slot = `${message.topic}\0${message.partition}`
     this.#waiting.set(slot, (this.#waiting.get(slot) ?? 0) + 1)
+    // In batch mode each record's turn takes every record waiting in its partition; a later
+    // record's turn then finds it already handled. Either way a turn ends after its record is done.
+    const batching = this.options.batchHandler !== undefined
+    if (batching) {
+      const waiting = this.#pending.get(slot)
+      if (waiting) waiting.push(message)
+      else this.#pending.set(slot, [message])
+    }
     const previous = this.#partitions.get(slot) ?? Promise.resolve()
-    const next = previous.then(() => this.#withSlot(() => this.#handle(message))).catch((error: unknown) => {
+    const next = previous.then(() => this.#withSlot(() => batching ? this.#handleWaiting(slot) : this.#handle(message))).catch((error: unknown) => {
       this.#logger.error({ err: error, topic: message.topic, partition: message.partition, offset: String(message.offset) }, 'record left unhandled; it will be redelivered')
     }).finally(() => {
       this.#waiting.set(slot, (this.#waiting.get(slot) ?? 1) - 1)
@@ -253,6 +263,57 @@ export class TackleConsumer<T> {
     await this.#park(message, this.options.dlqTopic, failure)
     this.#metrics.deadLettered.inc({ group: this.options.groupId, topic: origin.topic })
     return this.#done(message, 'dlq', started)
+  }
+
+  async #handleWaiting (slot: string): Promise<void> {
+    const waiting = this.#pending.get(slot)
+    if (!waiting || waiting.length === 0) return
+    const batch = waiting.splice(0, this.options.maxBatchRecords)
+    if (waiting.length === 0) this.#pending.delete(slot)
+    await this.#handleBatch(batch)
+  }
+
+  async #handleBatch (messages: WireMessage[]): Promise<void> {
+    if (this.#abort.signal.aborted) return
+    // Records back from the retry topic wait for their time and go one by one.
+    if (messages[0]?.topic === this.options.retryTopic) {
+      for (const message of messages) await this.#handle(message)
+      return
+    }
+    const started = performance.now()
+    const records: Array<{ value: T, context: ConsumeContext }> = []
+    const unreadable = new Set<WireMessage>()
+    for (const message of messages) {
+      try {
+        const value = this.options.topic.validate(this.options.topic.serde.deserialize(message.value))
+        records.push({ value, context: { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key?.toString(), headers: message.headers, attempt: 1 } })
+      } catch (error) {
+        // Parked now, but done (committed) only in turn, after the records before it.
+        await this.#park(message, this.options.dlqTopic, { error: String((error as Error).message), attempts: 0, origin: { topic: message.topic, partition: message.partition, offset: message.offset }, failedAt: new Date() })
+        unreadable.add(message)
+      }
+    }
+    const batchHandler = this.options.batchHandler as BatchHandler<T>
+    let handled = records.length === 0
+    for (let attempt = 1; !handled && attempt <= this.options.attempts; attempt++) {
+      if (attempt > 1) {
+        this.#metrics.retries.inc({ group: this.options.groupId, topic: messages[0]?.topic ?? '' })
+        await sleep(backoffMs(attempt - 1, this.options.backoff), undefined, { signal: this.#abort.signal }).catch(() => undefined)
+        if (this.#abort.signal.aborted) return
+      }
+      try {
+        const first = messages[0] as WireMessage
+        await inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records))
+        handled = true
+      } catch (error) {
+        this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')
+      }
+    }
+    for (const message of messages) {
+      if (unreadable.has(message)) await this.#done(message, 'dlq', started)
+      else if (handled) await this.#done(message, 'ok', started)
+      else await this.#handle(message)
+    }
   }
 
   /** Forwards the record's bytes unchanged, with the failure in its headers; acknowledged before the commit. */

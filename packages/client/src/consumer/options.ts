@@ -17,12 +17,23 @@ export interface ConsumeContext {
 
 export type Handler<T> = (value: T, context: ConsumeContext) => Promise<void>
 
+/**
+ * Handles consecutive records of one partition at once (a bulk insert, say). If it throws after
+ * its tries, each record of the batch goes through `handler` alone, so one poison record is
+ * retried, parked and dead-lettered by itself.
+ */
+export type BatchHandler<T> = (records: ReadonlyArray<{ value: T, context: ConsumeContext }>) => Promise<void>
+
 export interface ConsumerOptions<T> {
   bootstrapBrokers: readonly string[]
   groupId: string
   clientId: string
   topic: TopicDefinition<T>
   handler: Handler<T>
+  /** Optional: records of one partition that are waiting are handed over together, in order. */
+  batchHandler: BatchHandler<T> | undefined
+  /** The most records one batchHandler call gets. */
+  maxBatchRecords: number
   /** Tries in process, with backoff between them, before a record leaves for the retry topic. */
   attempts: number
   backoff: BackoffOptions
@@ -54,6 +65,8 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConsumerOptionsInput<T>
   const merged: ConsumerOptions<T> = {
     clientId: 'tackle-consumer',
+    batchHandler: undefined,
+    maxBatchRecords: 500,
     attempts: 3,
     backoff: defaultBackoffOptions,
     retryTopic: `${options.topic.name}.retry`,
@@ -69,12 +82,13 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     ...given,
   }
   if ('retryTopic' in options && options.retryTopic === undefined) merged.retryTopic = undefined
-  for (const name of ['attempts', 'partitionConcurrency', 'maxBufferedRecords'] as const) {
+  for (const name of ['attempts', 'partitionConcurrency', 'maxBufferedRecords', 'maxBatchRecords'] as const) {
     if (!Number.isInteger(merged[name]) || merged[name] < 1) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `${name} must be a whole number ≥ 1, got ${merged[name]}`)
   }
   if (!(merged.retryDelayMs >= 0)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `retryDelayMs must be ≥ 0, got ${merged.retryDelayMs}`)
   if (!['auto', 'consumer', 'classic'].includes(merged.groupProtocol)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `groupProtocol must be 'auto', 'consumer' or 'classic', got ${String(merged.groupProtocol)}`)
   if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'handler must be a function')
+  if (merged.batchHandler !== undefined && typeof merged.batchHandler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'batchHandler must be a function')
   merged.security = resolveSecurity(merged.security)
   return Object.freeze(merged)
 }

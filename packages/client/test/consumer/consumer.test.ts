@@ -149,3 +149,43 @@ test('TackleConsumer should publish its lag per partition: committed offset to t
   const caughtUp = await waitUntil(async () => (await c.refreshLag()).get(topic.name)?.get(0) === 0n ? true : undefined, { timeoutMs: 10_000 })
   assert.ok(caughtUp, 'lag falls to 0 once everything is handled')
 })
+
+test('TackleConsumer with a batchHandler should hand over waiting records together, in order, and fall back to one by one when a batch fails', async (t) => {
+  const { topic, producer } = await setup(t, 2)
+  const users = ['ann', 'bob', 'cem', 'dee']
+  // A poison record: every batch holding it fails, so it is retried alone and dead-lettered alone.
+  await Promise.all(Array.from({ length: 400 }, (_, i) => producer.send(topic, { user: users[i % users.length] as string, seq: i })))
+  const batches: number[] = []
+  const handled: Order[] = []
+  const singly: Order[] = []
+  const c = consumer(t, {
+    bootstrapBrokers: brokers,
+    groupId: `g-${randomUUID()}`,
+    topic,
+    retryTopic: undefined,
+    attempts: 2,
+    maxBatchRecords: 50,
+    batchHandler: async records => {
+      if (records.some(r => r.value.seq === 123)) throw new Error('poison in this batch')
+      batches.push(records.length)
+      handled.push(...records.map(r => r.value))
+    },
+    handler: async order => {
+      if (order.seq === 123) throw new Error('poison')
+      singly.push(order)
+      handled.push(order)
+    },
+  })
+  await c.start()
+  assert.ok(await waitUntil(() => handled.length >= 399 ? true : undefined, { timeoutMs: 60_000 }), `handled ${handled.length} of 399`)
+  assert.ok(batches.some(n => n > 1), `records came in batches: ${batches.slice(0, 10).join(', ')}`)
+  assert.ok(batches.every(n => n <= 50), 'no batch over maxBatchRecords')
+  assert.ok(singly.length >= 1 && singly.length < 50, `only the failed batch was handled one by one: ${singly.length}`)
+  for (const user of users) {
+    const seqs = handled.filter(o => o.user === user).map(o => o.seq)
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${user}'s orders came in order`)
+  }
+  assert.equal(handled.filter(o => o.seq === 123).length, 0)
+  const dead = await readAll(brokers, `${topic.name}.dlq`, { expected: 1, timeoutMs: 30_000 })
+  assert.deepEqual(dead.map(r => (JSON.parse(r.value) as Order).seq), [123])
+})

@@ -73,8 +73,9 @@ export async function ingest (producer: TackleProducer, topics: PipelineTopics, 
     ...sorted.failures.map(failure => producer.send(topics.failed, failure)),
   ]
   const results = await Promise.allSettled(sends)
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw asHttpError(failed.reason)
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map(r => r.reason as unknown)
+  // A full buffer says "slow down" (429); any other failure, "not now" (503).
+  if (failed.length > 0) throw asHttpError(failed.find(e => (e as { code?: unknown })?.code === 'TACKLE_CLIENT_BUFFER_FULL') ?? failed[0])
 }
 
 function asHttpError (error: unknown): PipelineError {

@@ -39,23 +39,37 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
     partitionConcurrency: options.topics.events.partitions,
     registry: options.registry,
     logger: options.logger,
+    // A partition's waiting records go to the store in one write; one record alone when a batch failed.
+    batchHandler: async (records) => {
+      const checked = records.map(r => prepare(r.value, options))
+      await Promise.all([
+        ...checked.filter((c): c is { failure: FailedEvent } => 'failure' in c).map(c => options.producer.send(options.topics.failed, c.failure)),
+        batcher.writeMany(checked.filter((c): c is { event: PipelineEvent } => 'event' in c).map(c => c.event)),
+      ])
+    },
     handler: async (event) => {
-      const verdict = options.plans.check(event)
-      if (verdict?.mode === 'enforce') {
-        const failure: FailedEvent = {
-          reason: `tracking plan: ${verdict.violations.join('; ')}`, step: 'validate', writeKey: event.writeKey, messageId: event.messageId,
-          payload: event, receivedAt: event.receivedAt, failedAt: new Date().toISOString(),
-        }
-        await options.producer.send(options.topics.failed, failure)
-        return
-      }
-      const clean = applyPii(event, options.pii)
-      const marked = verdict ? { ...clean, context: { ...clean.context, tackle: { violations: verdict.violations } } } : clean
-      await batcher.write(marked)
+      const checked = prepare(event, options)
+      if ('failure' in checked) await options.producer.send(options.topics.failed, checked.failure)
+      else await batcher.write(checked.event)
     },
   })
   await consumer.start()
   return consumer
+}
+
+/** The tracking plan's verdict, then the privacy rules: an event to store, or a failure to record. */
+function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'plans' | 'pii'>): { event: PipelineEvent } | { failure: FailedEvent } {
+  const verdict = options.plans.check(event)
+  if (verdict?.mode === 'enforce') {
+    return {
+      failure: {
+        reason: `tracking plan: ${verdict.violations.join('; ')}`, step: 'validate', writeKey: event.writeKey, messageId: event.messageId,
+        payload: event, receivedAt: event.receivedAt, failedAt: new Date().toISOString(),
+      },
+    }
+  }
+  const clean = applyPii(event, options.pii)
+  return { event: verdict ? { ...clean, context: { ...clean.context, tackle: { violations: verdict.violations } } } : clean }
 }
 
 export async function startFailureRecorder (options: Pick<EventProcessorOptions, 'bootstrapBrokers' | 'security' | 'topics' | 'store' | 'registry' | 'logger'> & { groupId: string, onFailed: (failures: readonly FailedEvent[]) => void }): Promise<TackleConsumer<FailedEvent>> {
@@ -68,6 +82,11 @@ export async function startFailureRecorder (options: Pick<EventProcessorOptions,
     partitionConcurrency: options.topics.failed.partitions,
     registry: options.registry,
     logger: options.logger,
+    batchHandler: async (records) => {
+      const failures = records.map(r => r.value)
+      await options.store.insertFailures(failures)
+      options.onFailed(failures)
+    },
     handler: async (failure) => {
       await options.store.insertFailures([failure])
       options.onFailed([failure])

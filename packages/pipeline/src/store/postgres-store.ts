@@ -3,19 +3,18 @@
 import pg from 'pg'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
-import type { EventStore, ExperimentSummary, StoredEvent, StoredFailure, VariantCounts } from './event-store.ts'
-import {
-  experimentCountsSql, experimentsSql, insertEventsSql, insertFailuresSql, recentEventsSql, recentFailuresSql, ROWS_PER_INSERT,
-  rowToEvent, rowToFailure, rowToSummary, schemaStatements, uniqueEvents, type Dialect,
-} from './sql.ts'
+import { SqlEventStore, type Row } from './sql-store.ts'
+import { insertEventsSql, insertFailuresSql, ROWS_PER_INSERT, schemaStatements, uniqueEvents, type Dialect } from './sql.ts'
 
 const POSTGRES: Dialect = { json: 'JSONB', text: 'TEXT', epochMs: column => `(extract(epoch from ${column}) * 1000)::float8` }
 
-export class PostgresStore implements EventStore {
+export class PostgresStore extends SqlEventStore {
   readonly engine = 'postgres' as const
+  protected readonly dialect = POSTGRES
   readonly #pool: pg.Pool
 
   private constructor (pool: pg.Pool) {
+    super()
     this.#pool = pool
   }
 
@@ -33,8 +32,8 @@ export class PostgresStore implements EventStore {
     }
   }
 
-  async #rows (sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    return (await this.#pool.query(sql, params)).rows as Array<Record<string, unknown>>
+  protected async rows (sql: string, params: ReadonlyArray<string | number | null>): Promise<Row[]> {
+    return (await this.#pool.query(sql, [...params])).rows as Row[]
   }
 
   async insertEvents (events: readonly PipelineEvent[], storedAt: Date): Promise<PipelineEvent[]> {
@@ -65,31 +64,6 @@ export class PostgresStore implements EventStore {
     if (failures.length === 0) return
     const { sql, params } = insertFailuresSql(POSTGRES, failures)
     await this.#pool.query(sql, params)
-  }
-
-  async recentEvents (query: { event?: string | undefined, limit: number }): Promise<StoredEvent[]> {
-    const { sql, params } = recentEventsSql(POSTGRES, query)
-    return (await this.#rows(sql, params)).map(rowToEvent)
-  }
-
-  async recentFailures (limit: number): Promise<StoredFailure[]> {
-    const { sql, params } = recentFailuresSql(POSTGRES, limit)
-    return (await this.#rows(sql, params)).map(rowToFailure)
-  }
-
-  async countEvents (): Promise<number> {
-    const [row] = await this.#rows('SELECT count(*) AS n FROM events', [])
-    return Number(row?.n ?? 0)
-  }
-
-  async experiments (): Promise<ExperimentSummary[]> {
-    const { sql, params } = experimentsSql(POSTGRES)
-    return (await this.#rows(sql, params)).map(rowToSummary)
-  }
-
-  async experimentCounts (experimentId: string, conversionEvent: string): Promise<VariantCounts[]> {
-    const { sql, params } = experimentCountsSql(experimentId, conversionEvent)
-    return (await this.#rows(sql, params)).map(r => ({ variant: String(r.variant), users: Number(r.users), conversions: Number(r.conversions) }))
   }
 
   async close (): Promise<void> {

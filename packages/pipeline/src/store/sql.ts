@@ -52,11 +52,32 @@ export function uniqueEvents (events: readonly PipelineEvent[]): PipelineEvent[]
 /** Rows per INSERT: 16 parameters each stays under PostgreSQL's 65,535 per statement. */
 export const ROWS_PER_INSERT = 1_000
 
-export function insertEventsSql (d: Dialect, events: readonly PipelineEvent[], storedAt: Date): { sql: string, params: Array<string | null> } {
-  const params = events.flatMap(e => [
+/** An event as the row's values, in EVENT_COLUMNS order, all text (timestamps ISO 8601, JSON as text). */
+export function eventRow (e: PipelineEvent, storedAt: string): Array<string | null> {
+  return [
     e.writeKey, e.messageId, e.type, e.event, e.userId, e.anonymousId, e.timestamp, e.originalTimestamp, e.sentAt, e.receivedAt,
-    storedAt.toISOString(), e.source, e.ip, JSON.stringify(e.properties), JSON.stringify(e.traits), JSON.stringify(e.context),
-  ])
+    storedAt, e.source, e.ip, JSON.stringify(e.properties), JSON.stringify(e.traits), JSON.stringify(e.context),
+  ]
+}
+
+/**
+ * DuckDB's bulk path: rows are appended as text into a staging table (its Appender is far faster
+ * than bound parameters), then moved with the same casts and ON CONFLICT as the plain INSERT.
+ */
+export const STAGING_TABLE = 'events_staging'
+
+export function stagingStatements (d: Dialect): string[] {
+  return [`CREATE TABLE IF NOT EXISTS ${STAGING_TABLE} (${EVENT_COLUMNS.map(c => `${c} ${d.text}`).join(', ')})`, `DELETE FROM ${STAGING_TABLE}`]
+}
+
+export function moveStagedSql (d: Dialect): string {
+  const casted = EVENT_COLUMNS.map(c => CASTS[c] === 'ts' ? `CAST(${c} AS TIMESTAMPTZ)` : CASTS[c] === 'json' ? `CAST(${c} AS ${d.json})` : c)
+  return `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) SELECT ${casted.join(', ')} FROM ${STAGING_TABLE} ON CONFLICT DO NOTHING RETURNING write_key, message_id`
+}
+
+export function insertEventsSql (d: Dialect, events: readonly PipelineEvent[], storedAt: Date): { sql: string, params: Array<string | null> } {
+  const at = storedAt.toISOString()
+  const params = events.flatMap(e => eventRow(e, at))
   return {
     sql: `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${placeholders(d, EVENT_COLUMNS, events.length)} ON CONFLICT DO NOTHING RETURNING write_key, message_id`,
     params,

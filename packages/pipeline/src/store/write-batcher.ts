@@ -47,6 +47,11 @@ export class WriteBatcher {
     this.#writing = undefined
   }
 
+  /** Resolves once every one of them is stored (new or not). */
+  async writeMany (events: readonly PipelineEvent[]): Promise<void> {
+    await Promise.all(events.map(event => this.write(event)))
+  }
+
   async flushed (): Promise<void> {
     await this.#writing
   }

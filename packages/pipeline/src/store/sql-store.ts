@@ -1,0 +1,41 @@
+// The reads both SQL stores share: the same statements (sql.ts), told apart by their dialect and
+// by how each engine runs a query.
+import type { EventStore, ExperimentSummary, StoredEvent, StoredFailure, VariantCounts } from './event-store.ts'
+import type { FailedEvent, PipelineEvent } from '../event.ts'
+import { experimentCountsSql, experimentsSql, recentEventsSql, recentFailuresSql, rowToEvent, rowToFailure, rowToSummary, type Dialect } from './sql.ts'
+
+export type Row = Record<string, unknown>
+
+export abstract class SqlEventStore implements EventStore {
+  abstract readonly engine: 'duckdb' | 'postgres'
+  protected abstract readonly dialect: Dialect
+  protected abstract rows (sql: string, params: ReadonlyArray<string | number | null>): Promise<Row[]>
+  abstract insertEvents (events: readonly PipelineEvent[], storedAt: Date): Promise<PipelineEvent[]>
+  abstract insertFailures (failures: readonly FailedEvent[]): Promise<void>
+  abstract close (): Promise<void>
+
+  async recentEvents (query: { event?: string | undefined, limit: number }): Promise<StoredEvent[]> {
+    const { sql, params } = recentEventsSql(this.dialect, query)
+    return (await this.rows(sql, params)).map(rowToEvent)
+  }
+
+  async recentFailures (limit: number): Promise<StoredFailure[]> {
+    const { sql, params } = recentFailuresSql(this.dialect, limit)
+    return (await this.rows(sql, params)).map(rowToFailure)
+  }
+
+  async countEvents (): Promise<number> {
+    const [row] = await this.rows('SELECT count(*) AS n FROM events', [])
+    return Number(row?.n ?? 0)
+  }
+
+  async experiments (): Promise<ExperimentSummary[]> {
+    const { sql, params } = experimentsSql(this.dialect)
+    return (await this.rows(sql, params)).map(rowToSummary)
+  }
+
+  async experimentCounts (experimentId: string, conversionEvent: string): Promise<VariantCounts[]> {
+    const { sql, params } = experimentCountsSql(experimentId, conversionEvent)
+    return (await this.rows(sql, params)).map(r => ({ variant: String(r.variant), users: Number(r.users), conversions: Number(r.conversions) }))
+  }
+}
