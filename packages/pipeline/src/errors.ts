@@ -18,7 +18,7 @@ export const pipelineErrorFixes: Record<PipelineErrorCode, string> = {
   TACKLE_PIPELINE_TOO_LARGE: 'Split the batch: at most 500 KB per request and 32 KB per event by default (TACKLE_MAX_BATCH_BYTES, TACKLE_MAX_EVENT_BYTES).',
   TACKLE_PIPELINE_OVERLOADED: 'Retry after the Retry-After seconds; SDKs do this on their own. Persistent? The cluster cannot keep up: check `tackle health`.',
   TACKLE_PIPELINE_UNAVAILABLE: 'Kafka did not acknowledge in time; retry after Retry-After. Check `tackle health` for offline partitions or brokers down.',
-  TACKLE_PIPELINE_STORE_FAILED: 'The store refused a write: check the database is reachable (TACKLE_DATABASE_URL) and has room; the events wait in Kafka meanwhile.',
+  TACKLE_PIPELINE_STORE_FAILED: 'The store refused a write: check the database is reachable (TACKLE_DATABASE_URL) and has room; the processors retry, and the events wait in Kafka meanwhile.',
   TACKLE_PIPELINE_NOT_FOUND: 'Check the name or id in the request; the dashboard lists what exists.',
 }
 

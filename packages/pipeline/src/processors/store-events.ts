@@ -11,6 +11,7 @@ import type { PipelineTopics } from '../topics.ts'
 import { WriteBatcher } from '../store/write-batcher.ts'
 import type { EventStore } from '../store/event-store.ts'
 import { applyPii, type PiiRules } from './pii.ts'
+import { untilStored } from './until-stored.ts'
 import type { TrackingPlans } from './tracking-plan.ts'
 
 export interface EventProcessorOptions {
@@ -28,8 +29,12 @@ export interface EventProcessorOptions {
   logger: Logger | undefined
 }
 
-export async function startEventProcessor (options: EventProcessorOptions): Promise<TackleConsumer<PipelineEvent>> {
+export async function startEventProcessor (options: EventProcessorOptions): Promise<{ close (): Promise<void> }> {
   const batcher = new WriteBatcher(options.store, { onWritten: options.onStored })
+  const closing = new AbortController()
+  const store = (events: readonly PipelineEvent[]) => untilStored(() => batcher.writeMany(events), closing.signal, (error, attempt) => {
+    options.logger?.warn({ err: error, attempt, events: events.length }, 'the store refused a write; trying again, the events wait in Kafka')
+  })
   const consumer = new TackleConsumer<PipelineEvent>({
     bootstrapBrokers: options.bootstrapBrokers,
     security: options.security,
@@ -44,17 +49,22 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
       const checked = records.map(r => prepare(r.value, options))
       await Promise.all([
         ...checked.filter((c): c is { failure: FailedEvent } => 'failure' in c).map(c => options.producer.send(options.topics.failed, c.failure)),
-        batcher.writeMany(checked.filter((c): c is { event: PipelineEvent } => 'event' in c).map(c => c.event)),
+        store(checked.filter((c): c is { event: PipelineEvent } => 'event' in c).map(c => c.event)),
       ])
     },
     handler: async (event) => {
       const checked = prepare(event, options)
       if ('failure' in checked) await options.producer.send(options.topics.failed, checked.failure)
-      else await batcher.write(checked.event)
+      else await store([checked.event])
     },
   })
   await consumer.start()
-  return consumer
+  return {
+    async close () {
+      closing.abort()
+      await consumer.close()
+    },
+  }
 }
 
 /** The tracking plan's verdict, then the privacy rules: an event to store, or a failure to record. */
@@ -72,7 +82,12 @@ function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'pl
   return { event: verdict ? { ...clean, context: { ...clean.context, tackle: { violations: verdict.violations } } } : clean }
 }
 
-export async function startFailureRecorder (options: Pick<EventProcessorOptions, 'bootstrapBrokers' | 'security' | 'topics' | 'store' | 'registry' | 'logger'> & { groupId: string, onFailed: (failures: readonly FailedEvent[]) => void }): Promise<TackleConsumer<FailedEvent>> {
+export async function startFailureRecorder (options: Pick<EventProcessorOptions, 'bootstrapBrokers' | 'security' | 'topics' | 'store' | 'registry' | 'logger'> & { groupId: string, onFailed: (failures: readonly FailedEvent[]) => void }): Promise<{ close (): Promise<void> }> {
+  const closing = new AbortController()
+  const record = async (failures: FailedEvent[]) => {
+    await untilStored(() => options.store.insertFailures(failures), closing.signal)
+    options.onFailed(failures)
+  }
   const consumer = new TackleConsumer<FailedEvent>({
     bootstrapBrokers: options.bootstrapBrokers,
     security: options.security,
@@ -82,16 +97,14 @@ export async function startFailureRecorder (options: Pick<EventProcessorOptions,
     partitionConcurrency: options.topics.failed.partitions,
     registry: options.registry,
     logger: options.logger,
-    batchHandler: async (records) => {
-      const failures = records.map(r => r.value)
-      await options.store.insertFailures(failures)
-      options.onFailed(failures)
-    },
-    handler: async (failure) => {
-      await options.store.insertFailures([failure])
-      options.onFailed([failure])
-    },
+    batchHandler: records => record(records.map(r => r.value)),
+    handler: failure => record([failure]),
   })
   await consumer.start()
-  return consumer
+  return {
+    async close () {
+      closing.abort()
+      await consumer.close()
+    },
+  }
 }
