@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto'
 import { TackleConsumer, TackleProducer, type SecurityOptions } from '@tackle/client'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import { PipelineEventSchema, type FailedEvent, type PipelineEvent } from './event.ts'
+import type { FailedEvent, PipelineEvent } from './event.ts'
 import { PipelineError, PipelineErrorCodes } from './errors.ts'
 import type { PipelineTopics } from './topics.ts'
-import { Compile } from 'typebox/compile'
 
 export interface ReplayOptions {
   bootstrapBrokers: readonly string[]
@@ -32,7 +31,14 @@ export interface ReplayResult {
   skipped: number
 }
 
-const isEvent = Compile(PipelineEventSchema)
+/** The payload as an event, checked by the events topic's own schema; undefined when it is not one. */
+function asEvent (topics: PipelineTopics, payload: unknown): PipelineEvent | undefined {
+  try {
+    return topics.events.validate(payload)
+  } catch {
+    return undefined
+  }
+}
 
 export async function replayFailedEvents (options: ReplayOptions): Promise<ReplayResult> {
   const steps = new Set(options.steps ?? ['validate', 'process'])
@@ -51,11 +57,12 @@ export async function replayFailedEvents (options: ReplayOptions): Promise<Repla
     logger: options.logger,
     handler: async (failure) => {
       result.read++
-      if (!steps.has(failure.step) || !isEvent.Check(failure.payload)) {
+      const event = steps.has(failure.step) ? asEvent(options.topics, failure.payload) : undefined
+      if (!event) {
         result.skipped++
         return
       }
-      await producer.send(options.topics.events, failure.payload as PipelineEvent)
+      await producer.send(options.topics.events, event)
       result.replayed++
       options.onProgress?.({ ...result })
     },

@@ -247,7 +247,7 @@ export class TackleConsumer<T> {
         if (this.#abort.signal.aborted) return
       }
       try {
-        const context = { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt }
+        const context = { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt, signal: this.#abort.signal }
         await inProcessSpan(message.topic, message.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.kafka.offset': Number(message.offset) }, () => this.options.handler(value, context))
         return this.#done(message, 'ok', started)
       } catch (error) {
@@ -286,7 +286,7 @@ export class TackleConsumer<T> {
     for (const message of messages) {
       try {
         const value = this.options.topic.validate(this.options.topic.serde.deserialize(message.value))
-        records.push({ value, context: { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key?.toString(), headers: message.headers, attempt: 1 } })
+        records.push({ value, context: { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key?.toString(), headers: message.headers, attempt: 1, signal: this.#abort.signal } })
       } catch (error) {
         // Parked now, but done (committed) only in turn, after the records before it.
         await this.#park(message, this.options.dlqTopic, { error: String((error as Error).message), attempts: 0, origin: { topic: message.topic, partition: message.partition, offset: message.offset }, failedAt: new Date() })
@@ -303,7 +303,7 @@ export class TackleConsumer<T> {
       }
       try {
         const first = messages[0] as WireMessage
-        await inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records))
+        await inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records, this.#abort.signal))
         handled = true
       } catch (error) {
         this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')

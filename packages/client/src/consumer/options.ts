@@ -13,6 +13,8 @@ export interface ConsumeContext {
   headers: ReadonlyMap<string, string>
   /** 1 for the first try; counts on across the retry topic. */
   attempt: number
+  /** Aborted when the consumer closes: a handler that waits (for a store to come back, say) stops waiting. */
+  signal: AbortSignal
 }
 
 export type Handler<T> = (value: T, context: ConsumeContext) => Promise<void>
@@ -22,7 +24,7 @@ export type Handler<T> = (value: T, context: ConsumeContext) => Promise<void>
  * its tries, each record of the batch goes through `handler` alone, so one poison record is
  * retried, parked and dead-lettered by itself.
  */
-export type BatchHandler<T> = (records: ReadonlyArray<{ value: T, context: ConsumeContext }>) => Promise<void>
+export type BatchHandler<T> = (records: ReadonlyArray<{ value: T, context: ConsumeContext }>, signal: AbortSignal) => Promise<void>
 
 export interface ConsumerOptions<T> {
   bootstrapBrokers: readonly string[]

@@ -80,18 +80,19 @@ export async function lookWithin (options: Pick<ReassignOptions, 'admin' | 'poll
   }
 }
 
+/** Appends to the list under key, pushing rather than copying: a reassignment can hold thousands of moves. */
+function addTo<K, V> (groups: Map<K, V[]>, key: K, value: V): void {
+  const list = groups.get(key)
+  if (list) list.push(value)
+  else groups.set(key, [value])
+}
+
 /** Bytes the new replicas hold so far: per adding broker, one describe-log-dirs call. */
 async function bytesCopied (admin: ClusterAdmin, state: ReassignState, status: MoveStatus): Promise<number> {
   const full = (move: Move) => (state.bytes[partitionName(move)] ?? 0) * moveEnds(move).adding.length
   let copied = status.done.reduce((sum, move) => sum + full(move), 0)
   const perBroker = new Map<number, Move[]>()
-  for (const move of status.inFlight) {
-    for (const b of moveEnds(move).adding) {
-      const list = perBroker.get(b)
-      if (list) list.push(move)
-      else perBroker.set(b, [move])
-    }
-  }
+  for (const move of status.inFlight) for (const b of moveEnds(move).adding) addTo(perBroker, b, move)
   for (const [broker, moves] of perBroker) {
     const sizes = await admin.replicaSizes(broker, moves).catch(() => new Map<string, Map<number, bigint>>())
     for (const move of moves) copied += Math.min(Number(sizes.get(move.topic)?.get(move.partition) ?? 0n), state.bytes[partitionName(move)] ?? 0)
@@ -105,10 +106,7 @@ async function partitionBytes (admin: ClusterAdmin, moves: readonly Move[], snap
   const perLeader = new Map<number, Move[]>()
   for (const move of moves) {
     const leader = leaders.get(partitionName(move)) ?? -1
-    if (leader < 0) continue
-    const list = perLeader.get(leader)
-    if (list) list.push(move)
-    else perLeader.set(leader, [move])
+    if (leader >= 0) addTo(perLeader, leader, move)
   }
   const bytes: Record<string, number> = {}
   for (const [leader, led] of perLeader) {

@@ -17,7 +17,10 @@ export interface Collector {
 }
 
 export async function buildCollector (input: CollectorOptionsInput): Promise<FastifyInstance> {
-  const options = resolveCollectorOptions(input)
+  return build(resolveCollectorOptions(input))
+}
+
+async function build (options: Readonly<CollectorOptions>): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: options.maxBatchBytes, trustProxy: options.trustProxy, routerOptions: { ignoreTrailingSlash: true }, logger: false })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
@@ -43,7 +46,7 @@ function fromFastify (error: FastifyError, maxBatchBytes: number): PipelineError
 
 export async function startCollector (input: CollectorOptionsInput): Promise<Collector> {
   const options = resolveCollectorOptions(input)
-  const app = await buildCollector(options)
+  const app = await build(options)
   const address = await app.listen({ port: options.port, host: options.host })
   return { app, url: address, options, close: () => app.close() }
 }

@@ -29,12 +29,20 @@ export interface EventProcessorOptions {
   logger: Logger | undefined
 }
 
-export async function startEventProcessor (options: EventProcessorOptions): Promise<{ close (): Promise<void> }> {
+export async function startEventProcessor (options: EventProcessorOptions): Promise<TackleConsumer<PipelineEvent>> {
   const batcher = new WriteBatcher(options.store, { onWritten: options.onStored })
-  const closing = new AbortController()
-  const store = (events: readonly PipelineEvent[]) => untilStored(() => batcher.writeMany(events), closing.signal, (error, attempt) => {
-    options.logger?.warn({ err: error, attempt, events: events.length }, 'the store refused a write; trying again, the events wait in Kafka')
-  })
+  // Violations are recorded and the rest stored, side by side; the consumer closing ends a wait for the store.
+  const handle = async (events: readonly PipelineEvent[], signal: AbortSignal) => {
+    const checked = events.map(event => prepare(event, options))
+    const failures = checked.filter((c): c is { failure: FailedEvent } => 'failure' in c).map(c => c.failure)
+    const clean = checked.filter((c): c is { event: PipelineEvent } => 'event' in c).map(c => c.event)
+    await Promise.all([
+      ...failures.map(failure => options.producer.send(options.topics.failed, failure)),
+      clean.length === 0 ? undefined : untilStored(() => batcher.writeMany(clean), signal, (error, attempt) => {
+        options.logger?.warn({ err: error, attempt, events: clean.length }, 'the store refused a write; trying again, the events wait in Kafka')
+      }),
+    ])
+  }
   const consumer = new TackleConsumer<PipelineEvent>({
     bootstrapBrokers: options.bootstrapBrokers,
     security: options.security,
@@ -45,26 +53,11 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
     registry: options.registry,
     logger: options.logger,
     // A partition's waiting records go to the store in one write; one record alone when a batch failed.
-    batchHandler: async (records) => {
-      const checked = records.map(r => prepare(r.value, options))
-      await Promise.all([
-        ...checked.filter((c): c is { failure: FailedEvent } => 'failure' in c).map(c => options.producer.send(options.topics.failed, c.failure)),
-        store(checked.filter((c): c is { event: PipelineEvent } => 'event' in c).map(c => c.event)),
-      ])
-    },
-    handler: async (event) => {
-      const checked = prepare(event, options)
-      if ('failure' in checked) await options.producer.send(options.topics.failed, checked.failure)
-      else await store([checked.event])
-    },
+    batchHandler: (records, signal) => handle(records.map(r => r.value), signal),
+    handler: (event, context) => handle([event], context.signal),
   })
   await consumer.start()
-  return {
-    async close () {
-      closing.abort()
-      await consumer.close()
-    },
-  }
+  return consumer
 }
 
 /** The tracking plan's verdict, then the privacy rules: an event to store, or a failure to record. */
@@ -82,10 +75,9 @@ function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'pl
   return { event: verdict ? { ...clean, context: { ...clean.context, tackle: { violations: verdict.violations } } } : clean }
 }
 
-export async function startFailureRecorder (options: Pick<EventProcessorOptions, 'bootstrapBrokers' | 'security' | 'topics' | 'store' | 'registry' | 'logger'> & { groupId: string, onFailed: (failures: readonly FailedEvent[]) => void }): Promise<{ close (): Promise<void> }> {
-  const closing = new AbortController()
-  const record = async (failures: FailedEvent[]) => {
-    await untilStored(() => options.store.insertFailures(failures), closing.signal)
+export async function startFailureRecorder (options: Pick<EventProcessorOptions, 'bootstrapBrokers' | 'security' | 'topics' | 'store' | 'registry' | 'logger'> & { groupId: string, onFailed: (failures: readonly FailedEvent[]) => void }): Promise<TackleConsumer<FailedEvent>> {
+  const record = async (failures: FailedEvent[], signal: AbortSignal) => {
+    await untilStored(() => options.store.insertFailures(failures), signal)
     options.onFailed(failures)
   }
   const consumer = new TackleConsumer<FailedEvent>({
@@ -97,14 +89,9 @@ export async function startFailureRecorder (options: Pick<EventProcessorOptions,
     partitionConcurrency: options.topics.failed.partitions,
     registry: options.registry,
     logger: options.logger,
-    batchHandler: records => record(records.map(r => r.value)),
-    handler: failure => record([failure]),
+    batchHandler: (records, signal) => record(records.map(r => r.value), signal),
+    handler: (failure, context) => record([failure], context.signal),
   })
   await consumer.start()
-  return {
-    async close () {
-      closing.abort()
-      await consumer.close()
-    },
-  }
+  return consumer
 }

@@ -2,7 +2,7 @@
 // topics would empty the pipeline into a side channel. So a write that fails with
 // TACKLE_PIPELINE_STORE_FAILED is tried again, with backoff, for as long as it takes; the
 // partition waits, the events stay in Kafka, and lag shows the outage. Only closing stops it
-// (the records are then left uncommitted, for the next run).
+// (the consumer's signal; the records are then left uncommitted, for the next run).
 import { setTimeout as sleep } from 'node:timers/promises'
 import { backoffMs, type BackoffOptions } from '@tackle/client'
 import { PipelineErrorCodes } from '../errors.ts'

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import pg from 'pg'
 import type { PipelineEvent } from '../../src/event.ts'
 import { DuckDbStore } from '../../src/store/duckdb-store.ts'
 import type { EventStore } from '../../src/store/event-store.ts'
@@ -111,10 +112,7 @@ storeSuite('PostgreSQL', async () => {
   server ??= await startPostgres()
   // A database per test keeps them apart on one server.
   const name = `tackle_test_${process.pid}_${databases++}`
-  const admin = await PostgresStore.open(server.url)
-  await admin.close()
-  const pgModule = await import('pg')
-  const client = new pgModule.default.Client({ connectionString: server.url })
+  const client = new pg.Client({ connectionString: server.url })
   await client.connect()
   await client.query(`CREATE DATABASE ${name}`)
   await client.end()
