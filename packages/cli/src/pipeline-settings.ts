@@ -3,7 +3,7 @@
 // of each is generated on first start and kept (mode 0600) in the data directory, so SDKs and
 // bookmarks keep working across restarts.
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TackleConfig } from './config.ts'
 import { defaultStateDir } from './config.ts'
@@ -46,7 +46,8 @@ async function keptSecrets (dataDir: string): Promise<Secrets> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error
   }
   const fresh: Secrets = { writeKey: `demo_${randomBytes(12).toString('hex')}`, dashboardToken: randomBytes(24).toString('base64url') }
-  await mkdir(dataDir, { recursive: true })
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
   await writeFile(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600 })
+  await chmod(file, 0o600)
   return fresh
 }

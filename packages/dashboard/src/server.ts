@@ -1,9 +1,13 @@
-// The dashboard: a static page and a JSON API under /api, all of the API behind the token.
+// The dashboard: a static page and a JSON API under /api, all of the API behind the token. The
+// token check is a hook of the encapsulated plugin that holds the API's routes, so it runs for
+// whatever request the router matched to one of them: a percent-encoded path (/%61pi/events), an
+// absolute-form target (GET http://host/api/stats), a HEAD request, a trailing slash. A check of
+// the raw URL's spelling would have to guess every one of those.
 // BigInt (offsets, lag) is sent as a number string, since JSON has no 64-bit integers.
 import { readFile } from 'node:fs/promises'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { ClusterAdmin } from '@tackle/client'
-import type { EventStore, ExperimentConfig, LiveStats } from '@tackle/pipeline'
+import { capConnections, fastifyHttpOptions, resolveHttpLimits, type EventStore, type ExperimentConfig, type HttpLimits, type LiveStats } from '@tackle/pipeline'
 import { checkBearer } from './auth.ts'
 import { DashboardError, DashboardErrorCodes } from './errors.ts'
 import { clusterRoutes } from './routes/cluster.ts'
@@ -20,6 +24,8 @@ export interface DashboardOptions {
   cluster?: { admin: ClusterAdmin, groups: readonly string[] }
   port?: number
   host?: string
+  /** Timeouts and the connection cap (the same defaults as the collector's). */
+  limits?: Partial<HttpLimits>
 }
 
 export interface Dashboard {
@@ -34,11 +40,10 @@ const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 't
 
 export async function buildDashboard (options: DashboardOptions): Promise<FastifyInstance> {
   if (typeof options.token !== 'string' || options.token.length < 16) throw new DashboardError(DashboardErrorCodes.INVALID_OPTIONS, 'the dashboard token must be at least 16 characters')
-  const app = Fastify({ logger: false })
+  const limits = resolveHttpLimits(options.limits)
+  const app = Fastify({ logger: false, ...fastifyHttpOptions(limits) })
+  capConnections(app.server, limits)
   app.setReplySerializer(payload => JSON.stringify(payload, (_key, value: unknown) => typeof value === 'bigint' ? value.toString() : value))
-  app.addHook('onRequest', async request => {
-    if (request.url.startsWith('/api/')) checkBearer(request.headers.authorization, options.token)
-  })
   app.setErrorHandler((error: FastifyError | DashboardError, _request, reply) => {
     const status = error instanceof DashboardError ? error.statusCode : (error as { statusCode?: number }).statusCode ?? 500
     const code = (error as { code?: string }).code ?? 'TACKLE_DASHBOARD_ERROR'
@@ -47,11 +52,14 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
   for (const [path, file] of Object.entries(ASSETS)) {
     app.get(path, async (_request, reply) => reply.type(TYPES[file.split('.').pop() as string] as string).send(await readFile(new URL(file, PUBLIC))))
   }
-  await app.register(eventsRoutes(options.store))
-  await app.register(statsRoutes(options.stats))
-  await app.register(experimentsRoutes(options.store, options.experiments ?? {}))
-  if (options.cluster) await app.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
-  else app.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
+  await app.register(async function api (scope) {
+    scope.addHook('onRequest', async request => checkBearer(request.headers.authorization, options.token))
+    await scope.register(eventsRoutes(options.store))
+    await scope.register(statsRoutes(options.stats))
+    await scope.register(experimentsRoutes(options.store, options.experiments ?? {}))
+    if (options.cluster) await scope.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
+    else scope.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
+  })
   return app
 }
 

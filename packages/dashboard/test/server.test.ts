@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { DuckDbStore, LiveStats, type PipelineEvent } from '@tackle/pipeline'
+import { rawRequest, trickle } from '@tackle/pipeline/testkit'
 import { buildDashboard } from '../src/server.ts'
 
 const TOKEN = 'test-token-0123456789abcdef'
@@ -94,4 +95,39 @@ test('buildDashboard should refuse a short token', async () => {
   const store = await DuckDbStore.open(':memory:')
   await assert.rejects(buildDashboard({ store, stats: new LiveStats(), token: 'short' }), /at least 16 characters/)
   await store.close()
+})
+
+test('the dashboard should refuse every spelling of an API path without the token, over raw HTTP/1.1', async (t) => {
+  const store = await DuckDbStore.open(':memory:')
+  const app = await buildDashboard({ store, stats: new LiveStats(), token: TOKEN })
+  t.after(async () => { await app.close(); await store.close() })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const host = new URL(url).host
+  const targets = [
+    '/api/events', '/api/stats', '/api/failed', '/api/cluster', '/api/experiments', '/api/experiments/x?conversion=A',
+    '/%61pi/events', '/ap%69/cluster', '/api/%65vents', '/%61%70%69/stats', '/api/stats/', '/api//stats', '/api/stats?',
+    `http://${host}/api/stats`, `http://evil.example/api/events`, 'HTTP://127.0.0.1/api/failed', '/api/./stats', '/x/../api/stats',
+  ]
+  for (const method of ['GET', 'HEAD']) {
+    for (const target of targets) {
+      const response = await rawRequest(url, `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+      assert.ok(response.status === 401 || response.status === 404 || response.status === 400, `${method} ${target} answered ${response.status}: ${response.body.slice(0, 120)}`)
+      assert.doesNotMatch(response.body, /"(events|minutes|failed|health|experiments)"\s*:/, `${method} ${target} leaked data`)
+    }
+  }
+  // The same spellings with the token reach the data, so the refusals above are the token's doing.
+  const authorised = await rawRequest(url, `GET /%61pi/stats HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`)
+  assert.equal(authorised.status, 200)
+  assert.match(authorised.body, /"minutes"/)
+  const page = await rawRequest(url, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+  assert.equal(page.status, 200, 'the page itself needs no token')
+})
+
+test('the dashboard should close a connection whose request trickles in past the request timeout', async (t) => {
+  const store = await DuckDbStore.open(':memory:')
+  const app = await buildDashboard({ store, stats: new LiveStats(), token: TOKEN, limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000 } })
+  t.after(async () => { await app.close(); await store.close() })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const slowHeaders = await trickle(url, '', `GET /api/stats HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`, 500, 10_000)
+  assert.ok(slowHeaders.closedByServer && slowHeaders.openMs < 5_000, `headers one byte per 500 ms: closed after ${slowHeaders.openMs} ms (${slowHeaders.closedByServer ? 'by the server' : 'never'})`)
 })

@@ -2,7 +2,8 @@
 // caller, know when it is ready, signal it, and wait for it to go.
 import { spawn } from 'node:child_process'
 import { existsSync, openSync, closeSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeSecretFile } from './secret-file.ts'
 import { join } from 'node:path'
 import type { KafkaDistribution } from './distribution.ts'
 import { LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
@@ -63,7 +64,8 @@ export interface StartNodeOptions {
 export async function writeNodeProperties (node: NodeSpec, options: StartNodeOptions): Promise<NodePaths> {
   const paths = nodePaths(options.clusterDir, node.id)
   await mkdir(paths.logsDir, { recursive: true })
-  await writeFile(paths.properties, renderServerProperties(node, options.shape, paths.dataDir, options.brokerConfig, options.secure))
+  // JAAS config and keystore passwords, when the secure listener is on.
+  await writeSecretFile(paths.properties, renderServerProperties(node, options.shape, paths.dataDir, options.brokerConfig, options.secure))
   return paths
 }
 

@@ -3,7 +3,8 @@
 // settings that serve them. Brokers still talk to each other and to the controllers in plaintext;
 // the listener exists so that clients and tools can be tested against real TLS and SASL.
 import { randomBytes } from 'node:crypto'
-import { mkdir, rm } from 'node:fs/promises'
+import { chmod, rm } from 'node:fs/promises'
+import { mkdirPrivate } from './secret-file.ts'
 import { dirname, join } from 'node:path'
 import { LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
 import { javaBinary } from './java.ts'
@@ -55,7 +56,7 @@ async function keytool (args: readonly string[], env: NodeJS.ProcessEnv): Promis
 /** A fresh CA and broker certificate (for 127.0.0.1 and localhost) in `dir`, plus a random user. */
 export async function createSecureListener (dir: string, env: NodeJS.ProcessEnv): Promise<SecureListenerRecord> {
   await rm(dir, { recursive: true, force: true })
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await mkdirPrivate(dir)
   const storePassword = randomSecret()
   const ca = join(dir, 'ca.p12')
   const caFile = join(dir, 'ca.pem')
@@ -71,6 +72,8 @@ export async function createSecureListener (dir: string, env: NodeJS.ProcessEnv)
   await keytool(['-gencert', '-alias', 'ca', '-infile', csr, '-outfile', brokerPem, '-rfc', '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-validity', '3650', ...store(ca)], env)
   await keytool(['-importcert', '-alias', 'ca', '-file', caFile, '-noprompt', ...store(keystoreFile)], env)
   await keytool(['-importcert', '-alias', 'broker', '-file', brokerPem, '-noprompt', ...store(keystoreFile)], env)
+  // keytool writes with the umask; the keystores hold private keys.
+  for (const file of [ca, keystoreFile]) await chmod(file, 0o600)
   return { username: 'tackle', password: randomSecret(), caFile, keystoreFile, storePassword }
 }
 

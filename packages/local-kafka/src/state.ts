@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename } from 'node:fs/promises'
+import { mkdirPrivate, writeSecretFile } from './secret-file.ts'
 import { dirname } from 'node:path'
 import type { NodeSpec } from './node-config.ts'
 import type { NetworkRecord } from './network-namespaces.ts'
@@ -38,9 +39,10 @@ export async function readClusterRecord (file: string): Promise<ClusterRecord | 
 
 /** Written to a temporary file and renamed, so a reader never sees half a state file. */
 export async function writeClusterRecord (file: string, record: ClusterRecord): Promise<void> {
-  await mkdir(dirname(file), { recursive: true })
+  await mkdirPrivate(dirname(file))
   const temporary = `${file}.${process.pid}.tmp`
-  await writeFile(temporary, JSON.stringify(record, null, 2) + '\n')
+  // It holds the secure listener's password.
+  await writeSecretFile(temporary, JSON.stringify(record, null, 2) + '\n')
   await rename(temporary, file)
 }
 

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers, type ClusterMetadata } from '@platformatic/kafka'
 import { ensureKafka } from '../src/distribution.ts'
+import { nodePaths } from '../src/node-process.ts'
+import { stateFilePath } from '../src/options.ts'
 import { describeQuorum } from '../src/quorum.ts'
 import { sharedTestCluster } from '../src/testing.ts'
 import { runKafkaTool } from '../src/tools.ts'
@@ -35,6 +39,16 @@ test('LocalCluster should run 3 combined KRaft nodes that agree on a quorum lead
 
   const features = await runKafkaTool(distribution, 'kafka-features', ['--bootstrap-server', bootstrap, 'describe'])
   assert.match(features.stdout, /Feature: eligible\.leader\.replicas\.version\s+SupportedMinVersion: \d+\s+SupportedMaxVersion: \d+\s+FinalizedVersionLevel: 1\b/)
+})
+
+test('LocalCluster should keep its secrets to its owner: the state file, server.properties and keystores 0600 in 0700 directories', async () => {
+  const status = await cluster.status()
+  assert.ok(status?.secure, 'the test cluster has the secure listener')
+  const secureDir = dirname(status.secure.caFile)
+  const files = [stateFilePath(status.dir), ...status.nodes.map(n => nodePaths(status.dir, n.id).properties), join(secureDir, 'broker.p12'), join(secureDir, 'ca.p12')]
+  for (const file of files) assert.equal(statSync(file).mode & 0o777, 0o600, file)
+  for (const dir of [status.dir, secureDir]) assert.equal(statSync(dir).mode & 0o777, 0o700, dir)
+  assert.match(readFileSync(nodePaths(status.dir, 1).properties, 'utf8'), /keystore\.password=/, 'server.properties does hold secrets')
 })
 
 test('LocalCluster should give every broker the safe defaults', async () => {

@@ -6,6 +6,8 @@ export const PipelineErrorCodes = {
   OVERLOADED: 'TACKLE_PIPELINE_OVERLOADED',
   UNAVAILABLE: 'TACKLE_PIPELINE_UNAVAILABLE',
   STORE_FAILED: 'TACKLE_PIPELINE_STORE_FAILED',
+  STORE_REFUSED: 'TACKLE_PIPELINE_STORE_REFUSED',
+  INTERNAL: 'TACKLE_PIPELINE_INTERNAL',
   NOT_FOUND: 'TACKLE_PIPELINE_NOT_FOUND',
 } as const
 
@@ -19,6 +21,8 @@ export const pipelineErrorFixes: Record<PipelineErrorCode, string> = {
   TACKLE_PIPELINE_OVERLOADED: 'Retry after the Retry-After seconds; SDKs do this on their own. Persistent? The cluster cannot keep up: check `tackle health`.',
   TACKLE_PIPELINE_UNAVAILABLE: 'Kafka did not acknowledge in time; retry after Retry-After. Check `tackle health` for offline partitions or brokers down.',
   TACKLE_PIPELINE_STORE_FAILED: 'The store refused a write: check the database is reachable (TACKLE_DATABASE_URL) and has room; the processors retry, and the events wait in Kafka meanwhile.',
+  TACKLE_PIPELINE_STORE_REFUSED: 'The store refused these rows for what they hold (the message says which value); they are in failed_events with step "store". Fix the producer of such events, then `tackle events replay --step store`.',
+  TACKLE_PIPELINE_INTERNAL: 'A bug in the collector: report it with the request that caused it. The request was not acknowledged.',
   TACKLE_PIPELINE_NOT_FOUND: 'Check the name or id in the request; the dashboard lists what exists.',
 }
 
@@ -30,6 +34,8 @@ const HTTP_STATUS: Record<PipelineErrorCode, number> = {
   TACKLE_PIPELINE_OVERLOADED: 429,
   TACKLE_PIPELINE_UNAVAILABLE: 503,
   TACKLE_PIPELINE_STORE_FAILED: 503,
+  TACKLE_PIPELINE_STORE_REFUSED: 422,
+  TACKLE_PIPELINE_INTERNAL: 500,
   TACKLE_PIPELINE_NOT_FOUND: 404,
 }
 

@@ -34,7 +34,7 @@ export type PipelineEvent = Type.Static<typeof PipelineEventSchema>
 
 export const FailedEventSchema = Type.Object({
   reason: Type.String(),
-  step: Type.Union([Type.Literal('collect'), Type.Literal('validate'), Type.Literal('process')]),
+  step: Type.Union([Type.Literal('collect'), Type.Literal('validate'), Type.Literal('process'), Type.Literal('store')]),
   writeKey: Nullable(Type.String()),
   messageId: Nullable(Type.String()),
   /** The item as it arrived (collect) or as normalised (later steps), for `tackle events replay`. */

@@ -12,6 +12,7 @@ import { defaultPiiRules, type PiiRules } from './processors/pii.ts'
 import { startEventProcessor, startFailureRecorder } from './processors/store-events.ts'
 import { TrackingPlans, type TrackingPlan } from './processors/tracking-plan.ts'
 import type { EventStore } from './store/event-store.ts'
+import type { HttpLimits } from './http-limits.ts'
 import { openStore } from './store/open-store.ts'
 import { pipelineTopics, allPipelineTopics, type PipelineTopics } from './topics.ts'
 
@@ -32,6 +33,8 @@ export interface PipelineOptions {
   pii?: Partial<PiiRules>
   experiments?: Record<string, ExperimentConfig>
   lateAfterMs?: number
+  /** The collector's timeouts and connection cap. */
+  httpLimits?: Partial<HttpLimits>
   registry?: Registry | undefined
   logger?: Logger | undefined
 }
@@ -73,7 +76,7 @@ export async function startPipeline (options: PipelineOptions): Promise<Pipeline
     closers.push(() => recorder.close())
     const collector = await startCollector({
       producer, topics, writeKeys: options.writeKeys, port: options.collectorPort, host: options.collectorHost,
-      maxEventBytes: options.maxEventBytes, maxBatchBytes: options.maxBatchBytes, logger: options.logger,
+      maxEventBytes: options.maxEventBytes, maxBatchBytes: options.maxBatchBytes, logger: options.logger, ...options.httpLimits,
     })
     closers.push(() => collector.close())
     return { collector, store, stats, topics, groups, experiments: Object.freeze({ ...options.experiments }), close }

@@ -11,6 +11,8 @@ import type { FailedEvent, PipelineEvent } from './event.ts'
 import { PipelineError, PipelineErrorCodes } from './errors.ts'
 import type { PipelineTopics } from './topics.ts'
 
+export const REPLAYABLE_STEPS: ReadonlyArray<FailedEvent['step']> = ['validate', 'process', 'store']
+
 export interface ReplayOptions {
   bootstrapBrokers: readonly string[]
   security?: SecurityOptions | undefined
@@ -41,7 +43,7 @@ function asEvent (topics: PipelineTopics, payload: unknown): PipelineEvent | und
 }
 
 export async function replayFailedEvents (options: ReplayOptions): Promise<ReplayResult> {
-  const steps = new Set(options.steps ?? ['validate', 'process'])
+  const steps = new Set(options.steps ?? REPLAYABLE_STEPS)
   const result: ReplayResult = { read: 0, replayed: 0, skipped: 0 }
   const registry = new Registry()
   const producer = new TackleProducer({ bootstrapBrokers: options.bootstrapBrokers, security: options.security, clientId: 'tackle-replay', registry, logger: options.logger })

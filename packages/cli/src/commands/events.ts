@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { pipelineTopics, replayFailedEvents } from '@tackle/pipeline'
+import { pipelineTopics, REPLAYABLE_STEPS, replayFailedEvents, type FailedEvent } from '@tackle/pipeline'
 import { withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
@@ -8,19 +8,19 @@ import { Progress } from '../progress.ts'
 
 interface ReplayFlags extends CommonFlags {
   fromBeginning?: boolean
-  step?: Array<'validate' | 'process'>
+  step?: Array<FailedEvent['step']>
   timeout: number
 }
 
 export function eventsCommand (): Command {
   const events = new Command('events').description('the pipeline\'s events: replay failed ones')
   events.addCommand(withCommonOptions(new Command('replay'), ['json', 'brokers'])
-    .description('re-drive failed events (tracking-plan and processing failures) into the events topic; messageIds are kept, so the store keeps each once however often this runs')
+    .description('re-drive failed events (tracking-plan, processing and store refusals) into the events topic; messageIds are kept, so the store keeps each once however often this runs')
     .option('--from-beginning', 'replay every failed event again, not only those since the last replay')
-    .option('--step <step...>', 'only failures of these steps: validate, process (default both)')
+    .option('--step <step...>', `only failures of these steps: ${REPLAYABLE_STEPS.join(', ')} (default all)`)
     .option('--timeout <seconds>', 'give up when not caught up by then', (v: string) => Number(v), 120)
     .action(async (flags: ReplayFlags) => {
-      for (const step of flags.step ?? []) if (step !== 'validate' && step !== 'process') throw new CliError(CliErrorCodes.USAGE, `--step must be validate or process, got "${step}"`)
+      for (const step of flags.step ?? []) if (!REPLAYABLE_STEPS.includes(step)) throw new CliError(CliErrorCodes.USAGE, `--step must be one of ${REPLAYABLE_STEPS.join(', ')}, got "${step}"`)
       const context = await commandContext(flags)
       const brokers = await context.brokers()
       const progress = new Progress()

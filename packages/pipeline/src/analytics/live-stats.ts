@@ -1,7 +1,10 @@
 // Real-time aggregates kept in memory as events are stored. Counts go into the minute of the
 // event's own timestamp, so a late event (an SDK that was offline) corrects the minute it belongs
 // to instead of inflating the current one; minutes are kept for `retentionMinutes`. Active users
-// are counted by event time too: a late event does not make a user active now.
+// are counted by event time too: a late event does not make a user active now. Every structure is
+// bounded whatever arrives: no bucket for a minute more than FUTURE_TOLERANCE_MS ahead (a wrong
+// clock would keep it for ever), at most MAX_NAMES_PER_MINUTE names per minute (the rest count
+// as "(other)"), and at most MAX_ACTIVE_USERS users remembered.
 import { identityOf, type FailedEvent, type PipelineEvent } from '../event.ts'
 
 export interface MinuteCounts {
@@ -34,6 +37,10 @@ export interface LiveStatsOptions {
 const MINUTE = 60_000
 const LATENCY_WINDOW_MS = 5 * MINUTE
 const MAX_LATENCY_SAMPLES = 50_000
+const FUTURE_TOLERANCE_MS = 5 * MINUTE
+export const MAX_NAMES_PER_MINUTE = 200
+export const MAX_ACTIVE_USERS = 200_000
+export const OTHER_EVENTS = '(other)'
 
 export class LiveStats {
   readonly #minutes = new Map<number, { total: number, byEvent: Map<string, number>, failed: number }>()
@@ -61,12 +68,14 @@ export class LiveStats {
       const bucket = this.#bucket(at)
       if (bucket) {
         bucket.total++
-        const name = event.event ?? event.type
+        const given = event.event ?? event.type
+        const name = bucket.byEvent.has(given) || bucket.byEvent.size < MAX_NAMES_PER_MINUTE ? given : OTHER_EVENTS
         bucket.byEvent.set(name, (bucket.byEvent.get(name) ?? 0) + 1)
       }
       if (received - at > this.#lateAfterMs) this.#late++
       const who = `${event.writeKey}:${identityOf(event)}`
-      if (at > (this.#lastSeen.get(who) ?? 0)) this.#lastSeen.set(who, at)
+      const seen = Math.min(at, this.#now())
+      if (seen > (this.#lastSeen.get(who) ?? 0)) this.#lastSeen.set(who, seen)
       this.#latencies.push([stored, stored - received])
       this.#arrivals.push([received, false])
       this.#stored++
@@ -88,7 +97,8 @@ export class LiveStats {
   #bucket (at: number): { total: number, byEvent: Map<string, number>, failed: number } | undefined {
     if (!Number.isFinite(at)) return undefined
     const minute = Math.floor(at / MINUTE) * MINUTE
-    if (minute < this.#now() - this.#retentionMinutes * MINUTE) return undefined
+    const now = this.#now()
+    if (minute < now - this.#retentionMinutes * MINUTE || minute > now + FUTURE_TOLERANCE_MS) return undefined
     let bucket = this.#minutes.get(minute)
     if (!bucket) {
       bucket = { total: 0, byEvent: new Map(), failed: 0 }
@@ -102,6 +112,11 @@ export class LiveStats {
     const oldestMinute = now - this.#retentionMinutes * MINUTE
     for (const minute of this.#minutes.keys()) if (minute < oldestMinute) this.#minutes.delete(minute)
     for (const [who, at] of this.#lastSeen) if (at < now - 5 * MINUTE) this.#lastSeen.delete(who)
+    // Past the cap, the users first seen longest ago go first (a Map iterates in insertion order).
+    for (const who of this.#lastSeen.keys()) {
+      if (this.#lastSeen.size <= MAX_ACTIVE_USERS) break
+      this.#lastSeen.delete(who)
+    }
     trimBefore(this.#latencies, now - LATENCY_WINDOW_MS, MAX_LATENCY_SAMPLES)
     trimBefore(this.#arrivals, now - LATENCY_WINDOW_MS, MAX_LATENCY_SAMPLES * 2)
   }

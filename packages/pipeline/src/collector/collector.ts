@@ -4,6 +4,7 @@
 import cors from '@fastify/cors'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { capConnections, fastifyHttpOptions } from '../http-limits.ts'
 import { tooLarge } from './decode-body.ts'
 import { resolveCollectorOptions, type CollectorOptions, type CollectorOptionsInput } from './options.ts'
 import { posthogApi } from './posthog-api.ts'
@@ -21,13 +22,14 @@ export async function buildCollector (input: CollectorOptionsInput): Promise<Fas
 }
 
 async function build (options: Readonly<CollectorOptions>): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: options.maxBatchBytes, trustProxy: options.trustProxy, routerOptions: { ignoreTrailingSlash: true }, logger: false })
+  const app = Fastify({ bodyLimit: options.maxBatchBytes, trustProxy: options.trustProxy, routerOptions: { ignoreTrailingSlash: true }, logger: false, ...fastifyHttpOptions(options) })
+  capConnections(app.server, options)
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86_400 })
   app.setErrorHandler((error: FastifyError | PipelineError, request, reply) => {
     const known = error instanceof PipelineError ? error : fromFastify(error as FastifyError, options.maxBatchBytes)
-    if (known.statusCode >= 500 && known.code !== PipelineErrorCodes.UNAVAILABLE) options.logger?.error({ err: error, url: request.url }, 'collector request failed')
+    if (known.code === PipelineErrorCodes.INTERNAL) options.logger?.error({ err: error, url: request.url }, 'collector request failed')
     if (known.retryAfterSec !== undefined) void reply.header('Retry-After', String(known.retryAfterSec))
     return reply.status(known.statusCode).send({ success: false, status: 0, code: known.code, message: known.message, ...(known.details ? { errors: known.details } : {}) })
   })
@@ -41,7 +43,8 @@ async function build (options: Readonly<CollectorOptions>): Promise<FastifyInsta
 function fromFastify (error: FastifyError, maxBatchBytes: number): PipelineError {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(maxBatchBytes)
   if ((error.statusCode ?? 500) < 500) return new PipelineError(PipelineErrorCodes.BAD_REQUEST, error.message)
-  return new PipelineError(PipelineErrorCodes.UNAVAILABLE, `internal error: ${error.message}`, { cause: error, retryAfterSec: 5 })
+  // Not Kafka's doing, so not a 503: that would tell SDKs to send the same request for ever.
+  return new PipelineError(PipelineErrorCodes.INTERNAL, `internal error: ${error.message}`, { cause: error })
 }
 
 export async function startCollector (input: CollectorOptionsInput): Promise<Collector> {

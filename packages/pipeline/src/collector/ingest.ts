@@ -1,6 +1,8 @@
 // A request is answered 200 only once Kafka acknowledged every event of it (acks=all,
 // idempotent, from the client's defaults). Partly acknowledged is answered as a failure: the SDK
-// sends the batch again and the store's dedupe on messageId drops what already arrived.
+// sends the batch again and the store's dedupe on messageId drops what already arrived. Each
+// item is judged on its own, so whatever one item holds, it is rejected alone: a 5xx means only
+// that Kafka did not acknowledge, never that an item was bad (SDKs retry a 5xx without end).
 import type { TackleProducer } from '@tackle/client'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
@@ -9,7 +11,10 @@ import type { Checked } from './item-fields.ts'
 
 export interface Sorted {
   events: PipelineEvent[]
+  /** The request's index of each of `events`, to name it if Kafka refuses it. */
+  indexes: number[]
   failures: FailedEvent[]
+  errors: IngestResult['errors']
 }
 
 export interface IngestResult {
@@ -18,30 +23,48 @@ export interface IngestResult {
   errors: Array<{ index: number, reason: string, tooLarge?: boolean }>
 }
 
+/** At most this many failed-event records per request, then one that counts the rest. */
+export const MAX_FAILURE_RECORDS = 100
+
+interface Facts { writeKey: string, receivedAt: Date }
+
 /** Valid items become events; invalid ones failed-event records carrying the item and the reason. */
-export function sortItems (items: readonly unknown[], normalize: (item: unknown) => Checked<PipelineEvent>, facts: { writeKey: string, receivedAt: Date }): Sorted & { errors: IngestResult['errors'] } {
-  const sorted: Sorted & { errors: IngestResult['errors'] } = { events: [], failures: [], errors: [] }
+export function sortItems (items: readonly unknown[], normalize: (item: unknown) => Checked<PipelineEvent>, facts: Facts): Sorted {
+  const sorted: Sorted = { events: [], indexes: [], failures: [], errors: [] }
   items.forEach((item, index) => {
-    const result = normalize(item)
+    let result: Checked<PipelineEvent>
+    try {
+      result = normalize(item)
+    } catch (error) {
+      result = { ok: false, reason: `the event could not be read: ${(error as Error)?.message ?? String(error)}` }
+    }
     if (result.ok) {
       sorted.events.push(result.value)
-      return
+      sorted.indexes.push(index)
+    } else {
+      reject(sorted, item, index, result.reason, facts, result.tooLarge)
     }
-    sorted.errors.push({ index, reason: result.reason, ...(result.tooLarge ? { tooLarge: true } : {}) })
-    const named = (item as { messageId?: unknown, uuid?: unknown } | null)
-    const id = named?.messageId ?? named?.uuid
-    const messageId = typeof id === 'string' ? id : null
-    sorted.failures.push({
-      reason: result.reason,
-      step: 'collect',
-      writeKey: facts.writeKey,
-      messageId,
-      payload: truncatedPayload(item),
-      receivedAt: facts.receivedAt.toISOString(),
-      failedAt: new Date().toISOString(),
-    })
   })
   return sorted
+}
+
+function reject (sorted: Sorted, item: unknown, index: number, reason: string, facts: Facts, tooLarge?: boolean): void {
+  sorted.errors.push({ index, reason, ...(tooLarge ? { tooLarge: true } : {}) })
+  const failure = { step: 'collect', writeKey: facts.writeKey, receivedAt: facts.receivedAt.toISOString(), failedAt: new Date().toISOString() } as const
+  if (sorted.failures.length < MAX_FAILURE_RECORDS) {
+    sorted.failures.push({ ...failure, reason, messageId: messageIdOf(item), payload: truncatedPayload(item) })
+  } else if (sorted.failures.length === MAX_FAILURE_RECORDS) {
+    sorted.failures.push({ ...failure, reason: 'more items of this request were rejected', messageId: null, payload: { omitted: 1 } })
+  } else {
+    const last = sorted.failures[MAX_FAILURE_RECORDS] as FailedEvent & { payload: { omitted: number } }
+    last.payload.omitted++
+  }
+}
+
+function messageIdOf (item: unknown): string | null {
+  const named = (typeof item === 'object' && item !== null ? item : {}) as { messageId?: unknown, uuid?: unknown }
+  const id = named.messageId ?? named.uuid
+  return typeof id === 'string' && id.isWellFormed() && !id.includes('\u0000') ? id.slice(0, 256) : null
 }
 
 /** An oversized or too deeply nested item is kept as a prefix of its text, so the record stays small. */
@@ -58,7 +81,7 @@ function truncatedPayload (item: unknown): unknown {
  * 200 with the counts when anything was accepted (or the batch was empty); when every item was
  * rejected, the request as a whole failed: 413 if they were all too large, else 400.
  */
-export function outcome (sorted: Sorted & { errors: IngestResult['errors'] }): IngestResult {
+export function outcome (sorted: Sorted): IngestResult {
   const result = { accepted: sorted.events.length, rejected: sorted.errors.length, errors: sorted.errors.slice(0, 20) }
   if (result.accepted > 0 || result.rejected === 0) return result
   const first = sorted.errors[0] as IngestResult['errors'][number]
@@ -67,15 +90,34 @@ export function outcome (sorted: Sorted & { errors: IngestResult['errors'] }): I
   throw new PipelineError(code, `item ${first.index}: ${first.reason}${more}`, { details: result.errors })
 }
 
-export async function ingest (producer: TackleProducer, topics: PipelineTopics, sorted: Sorted): Promise<void> {
-  const sends: Array<Promise<unknown>> = [
-    ...sorted.events.map(event => producer.send(topics.events, event)),
-    ...sorted.failures.map(failure => producer.send(topics.failed, failure)),
-  ]
-  const results = await Promise.allSettled(sends)
-  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map(r => r.reason as unknown)
+/** Client errors that say "this record can never be written", as opposed to "not now". */
+const REFUSED_FOR_CONTENT = new Set(['TACKLE_CLIENT_INVALID_VALUE', 'TACKLE_CLIENT_TOO_LARGE'])
+
+/**
+ * Sends the events and failure records. An event the producer refuses for what it is becomes a
+ * rejected item (and its failure record is sent too); any other failure fails the request.
+ */
+export async function ingest (producer: TackleProducer, topics: PipelineTopics, sorted: Sorted, facts: Facts): Promise<Sorted> {
+  const results = await Promise.allSettled(sorted.events.map(event => producer.send(topics.events, event)))
+  const kept: Sorted = { events: [], indexes: [], failures: sorted.failures, errors: [...sorted.errors] }
+  const failed: unknown[] = []
+  results.forEach((result, i) => {
+    const event = sorted.events[i] as PipelineEvent
+    if (result.status === 'fulfilled') {
+      kept.events.push(event)
+      kept.indexes.push(sorted.indexes[i] as number)
+    } else if (REFUSED_FOR_CONTENT.has((result.reason as { code?: string })?.code ?? '')) {
+      reject(kept, event, sorted.indexes[i] as number, `Kafka cannot take it: ${(result.reason as Error).message}`, facts)
+    } else {
+      failed.push(result.reason)
+    }
+  })
+  const recorded = await Promise.allSettled(kept.failures.map(failure => producer.send(topics.failed, failure)))
+  for (const r of recorded) if (r.status === 'rejected') failed.push(r.reason)
   // A full buffer says "slow down" (429); any other failure, "not now" (503).
   if (failed.length > 0) throw asHttpError(failed.find(e => (e as { code?: unknown })?.code === 'TACKLE_CLIENT_BUFFER_FULL') ?? failed[0])
+  kept.errors.sort((a, b) => a.index - b.index)
+  return kept
 }
 
 function asHttpError (error: unknown): PipelineError {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { EventType, PipelineEvent } from '../event.ts'
 import type { ItemContext } from './item-context.ts'
-import { correctedTimestamp, dateField, idField, isObject, objectField, sizeCheck, stringField, typeOf, type Checked } from './item-fields.ts'
+import { dateField, eventTime, flagAdjusted, idField, isObject, objectField, sizeCheck, stringField, typeOf, type Checked } from './item-fields.ts'
 
 const SPECIAL_EVENTS: Record<string, EventType> = {
   $identify: 'identify',
@@ -38,6 +38,7 @@ export function normalizePosthogItem (item: unknown, ctx: ItemContext): Checked<
   const type = SPECIAL_EVENTS[name.value as string] ?? 'track'
   const set = isObject(properties.value.$set) ? properties.value.$set : {}
   const ip = typeof properties.value.$ip === 'string' ? properties.value.$ip : ctx.ip
+  const time = eventTime(timestamp.value, sentAt.value, ctx.receivedAt)
   const event = type === 'track' ? name.value : (type === 'page' || type === 'screen') ? stringOrNull(properties.value.$current_url ?? properties.value.$screen_name) : null
   return {
     ok: true,
@@ -48,13 +49,13 @@ export function normalizePosthogItem (item: unknown, ctx: ItemContext): Checked<
       event,
       userId: distinctId.value,
       anonymousId: stringOrNull(properties.value.$anon_distinct_id),
-      timestamp: correctedTimestamp(timestamp.value, sentAt.value, ctx.receivedAt).toISOString(),
+      timestamp: time.timestamp.toISOString(),
       originalTimestamp: timestamp.value?.toISOString() ?? null,
       sentAt: sentAt.value?.toISOString() ?? null,
       receivedAt: ctx.receivedAt.toISOString(),
       properties: properties.value,
       traits: set,
-      context: { library: libraryOf(item, properties.value) },
+      context: flagAdjusted({ library: libraryOf(item, properties.value) }, time, timestamp.value),
       source: 'posthog',
       ip,
     },

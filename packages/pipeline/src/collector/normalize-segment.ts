@@ -4,10 +4,12 @@
 import { randomUUID } from 'node:crypto'
 import { EVENT_TYPES, type EventType, type PipelineEvent } from '../event.ts'
 import type { ItemContext } from './item-context.ts'
-import { correctedTimestamp, dateField, idField, isObject, objectField, sizeCheck, stringField, typeOf, type Checked } from './item-fields.ts'
+import { dateField, eventTime, flagAdjusted, idField, isObject, objectField, sizeCheck, stringField, typeOf, type Checked } from './item-fields.ts'
 
-export function normalizeSegmentItem (item: unknown, pathType: EventType | undefined, ctx: ItemContext, batchContext: Record<string, unknown> = {}): Checked<PipelineEvent> {
-  if (!isObject(item)) return { ok: false, reason: `event must be an object, got ${typeOf(item)}` }
+export function normalizeSegmentItem (given: unknown, pathType: EventType | undefined, ctx: ItemContext, batchContext: Record<string, unknown> = {}): Checked<PipelineEvent> {
+  if (!isObject(given)) return { ok: false, reason: `event must be an object, got ${typeOf(given)}` }
+  // The batch's context is part of each item: the caps apply to the item as it will be stored.
+  const item = withBatchContext(given, batchContext)
   const oversized = sizeCheck(item, ctx.maxEventBytes)
   if (oversized) return oversized
 
@@ -20,16 +22,12 @@ export function normalizeSegmentItem (item: unknown, pathType: EventType | undef
   const anonymousId = idField(item, 'anonymousId')
   if (!anonymousId.ok) return anonymousId
   if (userId.value === null && anonymousId.value === null) return { ok: false, reason: 'userId or anonymousId is required' }
-  if (type === 'alias') {
-    const previousId = idField(item, 'previousId')
-    if (!previousId.ok) return previousId
-    if (previousId.value === null || userId.value === null) return { ok: false, reason: 'alias needs userId and previousId' }
-  }
-  if (type === 'group') {
-    const groupId = idField(item, 'groupId')
-    if (!groupId.ok) return groupId
-    if (groupId.value === null) return { ok: false, reason: 'group needs groupId' }
-  }
+  const previousId = idField(item, 'previousId')
+  if (!previousId.ok) return previousId
+  if (type === 'alias' && (previousId.value === null || userId.value === null)) return { ok: false, reason: 'alias needs userId and previousId' }
+  const groupId = idField(item, 'groupId')
+  if (!groupId.ok) return groupId
+  if (type === 'group' && groupId.value === null) return { ok: false, reason: 'group needs groupId' }
   const name = stringField(item, type === 'track' ? 'event' : 'name', type === 'track')
   if (!name.ok) return name
   const messageId = stringField(item, 'messageId', false)
@@ -47,9 +45,10 @@ export function normalizeSegmentItem (item: unknown, pathType: EventType | undef
   if (!sentAt.ok) return sentAt
 
   const extra: Record<string, unknown> = {}
-  for (const field of ['previousId', 'groupId'] as const) if (item[field] !== undefined) extra[field] = String(item[field])
-  const mergedContext = { ...batchContext, ...context.value }
-  const ip = typeof mergedContext.ip === 'string' ? mergedContext.ip : ctx.ip
+  if (previousId.value !== null) extra.previousId = previousId.value
+  if (groupId.value !== null) extra.groupId = groupId.value
+  const ip = typeof context.value.ip === 'string' ? context.value.ip : ctx.ip
+  const time = eventTime(timestamp.value, sentAt.value, ctx.receivedAt)
   return {
     ok: true,
     value: {
@@ -59,15 +58,21 @@ export function normalizeSegmentItem (item: unknown, pathType: EventType | undef
       event: name.value,
       userId: userId.value,
       anonymousId: anonymousId.value,
-      timestamp: correctedTimestamp(timestamp.value, sentAt.value, ctx.receivedAt).toISOString(),
+      timestamp: time.timestamp.toISOString(),
       originalTimestamp: timestamp.value?.toISOString() ?? null,
       sentAt: sentAt.value?.toISOString() ?? null,
       receivedAt: ctx.receivedAt.toISOString(),
       properties: { ...properties.value, ...extra },
       traits: traits.value,
-      context: mergedContext,
+      context: flagAdjusted(context.value, time, timestamp.value),
       source: 'segment',
       ip,
     },
   }
+}
+
+function withBatchContext (item: Record<string, unknown>, batchContext: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(batchContext).length === 0) return item
+  if (item.context !== undefined && item.context !== null && !isObject(item.context)) return item
+  return { ...item, context: { ...batchContext, ...(item.context as Record<string, unknown> | undefined) } }
 }

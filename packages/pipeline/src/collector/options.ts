@@ -1,9 +1,10 @@
 import type { Logger } from 'pino'
 import type { TackleProducer } from '@tackle/client'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { defaultHttpLimits, resolveHttpLimits, type HttpLimits } from '../http-limits.ts'
 import type { PipelineTopics } from '../topics.ts'
 
-export interface CollectorOptions {
+export interface CollectorOptions extends HttpLimits {
   producer: TackleProducer
   topics: PipelineTopics
   writeKeys: readonly string[]
@@ -20,6 +21,7 @@ export interface CollectorOptions {
 }
 
 export const defaultCollectorOptions = {
+  ...defaultHttpLimits,
   port: 8080,
   host: '127.0.0.1',
   maxEventBytes: 32 * 1024,
@@ -42,5 +44,5 @@ export function resolveCollectorOptions (input: CollectorOptionsInput): Readonly
   }
   if (options.maxEventBytes > options.maxBatchBytes) throw new PipelineError(PipelineErrorCodes.INVALID_OPTIONS, `maxEventBytes (${options.maxEventBytes}) must not exceed maxBatchBytes (${options.maxBatchBytes})`)
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new PipelineError(PipelineErrorCodes.INVALID_OPTIONS, `port must be 0..65535, got ${options.port}`)
-  return Object.freeze({ ...options, writeKeys: Object.freeze([...options.writeKeys]) })
+  return Object.freeze({ ...options, ...resolveHttpLimits(options), writeKeys: Object.freeze([...options.writeKeys]) })
 }

@@ -25,9 +25,9 @@ export function posthogApi (options: Readonly<CollectorOptions>) {
       else throw new PipelineError(PipelineErrorCodes.BAD_REQUEST, 'the body must be an event, an array of events or {"batch": [...]}')
       const sentAt = isObject(body) ? body.sent_at : undefined
       const ctx = { writeKey, receivedAt, sentAt, ip: request.ip ?? null, maxEventBytes: options.maxEventBytes }
-      const sorted = sortItems(items, item => normalizePosthogItem(item, ctx), { writeKey, receivedAt })
-      await ingest(options.producer, options.topics, sorted)
-      return { status: 1, ...outcome(sorted) }
+      const facts = { writeKey, receivedAt }
+      const sorted = sortItems(items, item => normalizePosthogItem(item, ctx), facts)
+      return { status: 1, ...outcome(await ingest(options.producer, options.topics, sorted, facts)) }
     }
     for (const path of ['/batch', '/e', '/capture', '/i/v0/e']) app.post(path, handle)
   }

@@ -27,9 +27,9 @@ export function segmentApi (options: Readonly<CollectorOptions>) {
       }
       const ctx = { writeKey, receivedAt, sentAt: body.sentAt, ip: request.ip ?? null, maxEventBytes: options.maxEventBytes }
       const batchContext = type === undefined && isObject(body.context) ? body.context : {}
-      const sorted = sortItems(items, item => normalizeSegmentItem(item, type, ctx, batchContext), { writeKey, receivedAt })
-      await ingest(options.producer, options.topics, sorted)
-      return { success: true, ...outcome(sorted) }
+      const facts = { writeKey, receivedAt }
+      const sorted = sortItems(items, item => normalizeSegmentItem(item, type, ctx, batchContext), facts)
+      return { success: true, ...outcome(await ingest(options.producer, options.topics, sorted, facts)) }
     }
     for (const [type, short] of CALLS) {
       app.post(`/v1/${type}`, request => handle(request, type))

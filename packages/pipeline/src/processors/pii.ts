@@ -25,7 +25,7 @@ export function applyPii (event: PipelineEvent, rules: PiiRules): PipelineEvent 
   const context = { ...event.context }
   for (const target of [properties, traits]) {
     for (const path of rules.drop) edit(target, path, () => undefined)
-    for (const path of rules.hash) edit(target, path, value => createHash('sha256').update(rules.hashSalt).update(String(value)).digest('hex'))
+    for (const path of rules.hash) edit(target, path, value => createHash('sha256').update(rules.hashSalt).update(typeof value === 'string' ? value : JSON.stringify(value) ?? '').digest('hex'))
     for (const path of rules.redact) edit(target, path, () => REDACTED)
   }
   let ip = event.ip

@@ -32,16 +32,21 @@ export interface EventProcessorOptions {
 export async function startEventProcessor (options: EventProcessorOptions): Promise<TackleConsumer<PipelineEvent>> {
   const batcher = new WriteBatcher(options.store, { onWritten: options.onStored })
   // Violations are recorded and the rest stored, side by side; the consumer closing ends a wait for the store.
+  // Violations are recorded and the rest stored; rows the store refuses for their content are
+  // recorded too, and the partition moves on. The consumer closing ends a wait for the store.
   const handle = async (events: readonly PipelineEvent[], signal: AbortSignal) => {
     const checked = events.map(event => prepare(event, options))
     const failures = checked.filter((c): c is { failure: FailedEvent } => 'failure' in c).map(c => c.failure)
     const clean = checked.filter((c): c is { event: PipelineEvent } => 'event' in c).map(c => c.event)
-    await Promise.all([
-      ...failures.map(failure => options.producer.send(options.topics.failed, failure)),
-      clean.length === 0 ? undefined : untilStored(() => batcher.writeMany(clean), signal, (error, attempt) => {
+    const outcomes = clean.length === 0
+      ? []
+      : await untilStored(() => batcher.writeMany(clean), signal, (error, attempt) => {
         options.logger?.warn({ err: error, attempt, events: clean.length }, 'the store refused a write; trying again, the events wait in Kafka')
-      }),
-    ])
+      })
+    outcomes.forEach((outcome, i) => {
+      if (typeof outcome === 'object') failures.push(failedAt('store', `the store refused it: ${outcome.refused}`, clean[i] as PipelineEvent))
+    })
+    await Promise.all(failures.map(failure => options.producer.send(options.topics.failed, failure)))
   }
   const consumer = new TackleConsumer<PipelineEvent>({
     bootstrapBrokers: options.bootstrapBrokers,
@@ -60,19 +65,25 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
   return consumer
 }
 
-/** The tracking plan's verdict, then the privacy rules: an event to store, or a failure to record. */
+/**
+ * The tracking plan's verdict, then the privacy rules: an event to store, or a failure to record.
+ * Whatever an event holds, it fails alone: an exception here is its failure, not the batch's.
+ */
 function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'plans' | 'pii'>): { event: PipelineEvent } | { failure: FailedEvent } {
-  const verdict = options.plans.check(event)
-  if (verdict?.mode === 'enforce') {
-    return {
-      failure: {
-        reason: `tracking plan: ${verdict.violations.join('; ')}`, step: 'validate', writeKey: event.writeKey, messageId: event.messageId,
-        payload: event, receivedAt: event.receivedAt, failedAt: new Date().toISOString(),
-      },
-    }
+  try {
+    const verdict = options.plans.check(event)
+    if (verdict?.mode === 'enforce') return { failure: failedAt('validate', `tracking plan: ${verdict.violations.join('; ')}`, event) }
+    const clean = applyPii(event, options.pii)
+    if (!verdict) return { event: clean }
+    const tackle = typeof clean.context.tackle === 'object' && clean.context.tackle !== null ? clean.context.tackle : {}
+    return { event: { ...clean, context: { ...clean.context, tackle: { ...tackle, violations: verdict.violations } } } }
+  } catch (error) {
+    return { failure: failedAt('process', `processing failed: ${(error as Error)?.message ?? String(error)}`, event) }
   }
-  const clean = applyPii(event, options.pii)
-  return { event: verdict ? { ...clean, context: { ...clean.context, tackle: { violations: verdict.violations } } } : clean }
+}
+
+function failedAt (step: FailedEvent['step'], reason: string, event: PipelineEvent): FailedEvent {
+  return { reason, step, writeKey: event.writeKey, messageId: event.messageId, payload: event, receivedAt: event.receivedAt, failedAt: new Date().toISOString() }
 }
 
 export async function startFailureRecorder (options: Pick<EventProcessorOptions, 'bootstrapBrokers' | 'security' | 'topics' | 'store' | 'registry' | 'logger'> & { groupId: string, onFailed: (failures: readonly FailedEvent[]) => void }): Promise<TackleConsumer<FailedEvent>> {

@@ -1,12 +1,13 @@
 // The embedded store: one DuckDB file, through DuckDB's own Node client (@duckdb/node-api).
 // DuckDB runs one statement per connection at a time, so statements are queued here; writes
 // come in batches from the processors, which keeps the queue short.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { SqlEventStore, type Row } from './sql-store.ts'
+import { writeError } from './store-refusal.ts'
 import { eventRow, insertFailuresSql, moveStagedSql, schemaStatements, STAGING_TABLE, stagingStatements, uniqueEvents, type Dialect } from './sql.ts'
 
 const DUCKDB: Dialect = { json: 'JSON', text: 'VARCHAR', epochMs: column => `epoch_ms(${column})` }
@@ -28,9 +29,12 @@ export class DuckDbStore extends SqlEventStore {
 
   /** Opens (or creates) the database file and its tables; ':memory:' for a throwaway one. */
   static async open (path: string): Promise<DuckDbStore> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    // The events are the users' data: the directory 0700 and the file 0600 (DuckDB creates its
+    // files with the process's umask; its write-ahead log sits in the same directory).
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
     try {
       const instance = await DuckDBInstance.create(path)
+      if (path !== ':memory:') chmodSync(path, 0o600)
       const store = new DuckDbStore(instance, await instance.connect())
       for (const statement of [...schemaStatements(DUCKDB), ...stagingStatements(DUCKDB)]) await store.#run(statement, [])
       return store
@@ -78,7 +82,7 @@ export class DuckDbStore extends SqlEventStore {
       } catch (error) {
         await this.#connection.run('ROLLBACK').catch(() => undefined)
         await this.#connection.run(`DELETE FROM ${STAGING_TABLE}`).catch(() => undefined)
-        throw new PipelineError(PipelineErrorCodes.STORE_FAILED, `DuckDB refused ${unique.length} events: ${(error as Error).message}`, { cause: error })
+        throw writeError('duckdb', `${unique.length} events`, error)
       }
       return inserted
     })
@@ -87,7 +91,7 @@ export class DuckDbStore extends SqlEventStore {
   async insertFailures (failures: readonly FailedEvent[]): Promise<void> {
     if (failures.length === 0) return
     const { sql, params } = insertFailuresSql(DUCKDB, failures)
-    await this.#run(sql, params)
+    await this.#run(sql, params).catch(error => { throw writeError('duckdb', `${failures.length} failed-event records`, error) })
   }
 
   async close (): Promise<void> {

@@ -32,7 +32,7 @@ export interface EventStore {
   insertEvents (events: readonly PipelineEvent[], storedAt: Date): Promise<PipelineEvent[]>
   /** Stores failed-event records; one seen again (a redelivery) is stored once. */
   insertFailures (failures: readonly FailedEvent[]): Promise<void>
-  /** Newest first. */
+  /** Newest first by receipt: a client clock that is off cannot pin an event to the top. */
   recentEvents (query: { event?: string | undefined, limit: number }): Promise<StoredEvent[]>
   recentFailures (limit: number): Promise<StoredFailure[]>
   countEvents (): Promise<number>

@@ -4,6 +4,7 @@ import pg from 'pg'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { SqlEventStore, type Row } from './sql-store.ts'
+import { writeError } from './store-refusal.ts'
 import { insertEventsSql, insertFailuresSql, ROWS_PER_INSERT, schemaStatements, uniqueEvents, type Dialect } from './sql.ts'
 
 const POSTGRES: Dialect = { json: 'JSONB', text: 'TEXT', epochMs: column => `(extract(epoch from ${column}) * 1000)::float8` }
@@ -54,7 +55,7 @@ export class PostgresStore extends SqlEventStore {
       return inserted
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
-      throw new PipelineError(PipelineErrorCodes.STORE_FAILED, `PostgreSQL refused ${unique.length} events: ${(error as Error).message}`, { cause: error })
+      throw writeError('postgres', `${unique.length} events`, error)
     } finally {
       client.release()
     }
@@ -63,7 +64,7 @@ export class PostgresStore extends SqlEventStore {
   async insertFailures (failures: readonly FailedEvent[]): Promise<void> {
     if (failures.length === 0) return
     const { sql, params } = insertFailuresSql(POSTGRES, failures)
-    await this.#pool.query(sql, params)
+    await this.#pool.query(sql, params).catch(error => { throw writeError('postgres', `${failures.length} failed-event records`, error) })
   }
 
   async close (): Promise<void> {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import type { StoredEvent, StoredFailure } from './event-store.ts'
+import { storableCopy, storableText, storableTimestamp } from './storable-copy.ts'
 
 export interface Dialect {
   json: 'JSON' | 'JSONB'
@@ -93,7 +94,11 @@ export function failureId (f: FailedEvent): string {
 
 export function insertFailuresSql (d: Dialect, failures: readonly FailedEvent[]): { sql: string, params: Array<string | null> } {
   const unique = new Map(failures.map(f => [failureId(f), f]))
-  const params = [...unique].flatMap(([id, f]) => [id, f.step, f.reason, f.writeKey, f.messageId, JSON.stringify(f.payload ?? null), f.receivedAt, f.failedAt])
+  const params = [...unique].flatMap(([id, f]) => {
+    const failedAt = storableTimestamp(f.failedAt, new Date().toISOString())
+    const text = (value: string | null) => value === null ? null : storableText(value)
+    return [id, f.step, storableText(f.reason), text(f.writeKey), text(f.messageId), JSON.stringify(storableCopy(f.payload)), storableTimestamp(f.receivedAt, failedAt), failedAt]
+  })
   return { sql: `INSERT INTO failed_events (${FAILURE_COLUMNS.join(', ')}) VALUES ${placeholders(d, FAILURE_COLUMNS, unique.size)} ON CONFLICT DO NOTHING`, params }
 }
 
@@ -103,7 +108,7 @@ export function recentEventsSql (d: Dialect, query: { event?: string | undefined
     sql: `SELECT write_key, message_id, type, event, user_id, anonymous_id, ${d.epochMs('timestamp')} AS timestamp, ${d.epochMs('original_timestamp')} AS original_timestamp,
       ${d.epochMs('sent_at')} AS sent_at, ${d.epochMs('received_at')} AS received_at, ${d.epochMs('stored_at')} AS stored_at, source, ip,
       CAST(properties AS ${d.text}) AS properties, CAST(traits AS ${d.text}) AS traits, CAST(context AS ${d.text}) AS context
-      FROM events ${where} ORDER BY timestamp DESC, received_at DESC LIMIT $1`,
+      FROM events ${where} ORDER BY received_at DESC, timestamp DESC LIMIT $1`,
     params: query.event === undefined ? [query.limit] : [query.limit, query.event],
   }
 }

@@ -45,3 +45,5 @@ export async function storedEvents (store: EventStore, event: string, count: num
 export function basicAuth (writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`
 }
+export { parseResponse, rawRequest, trickle, type RawResponse } from './raw-http.ts'
+export { createTestDatabase, postgresUnavailableReason, startPostgres, TEST_STORES, type PostgresServer } from './postgres-server.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { LiveStats } from '../../src/analytics/live-stats.ts'
+import { LiveStats, MAX_NAMES_PER_MINUTE, OTHER_EVENTS } from '../../src/analytics/live-stats.ts'
 import type { PipelineEvent } from '../../src/event.ts'
 
 const NOW = Date.parse('2026-11-25T12:30:30.000Z')
@@ -48,4 +48,20 @@ test('LiveStats should forget minutes past its retention', () => {
   now += 11 * 60_000
   assert.deepEqual(stats.snapshot().minutes, [])
   assert.deepEqual(stats.snapshot().activeUsers, { last1m: 0, last5m: 0 })
+})
+
+test('LiveStats should stay bounded whatever the events claim: no bucket for a far-future minute, names capped per minute', () => {
+  let now = NOW
+  const stats = new LiveStats({ now: () => now })
+  stats.recordStored([event({ userId: 'clock-wrong', timestamp: '2999-01-01T00:00:00.000Z' })], new Date(NOW))
+  assert.deepEqual(stats.snapshot().minutes, [], 'a minute in 2999 is not kept')
+  now = NOW + 6 * 60_000
+  assert.equal(stats.snapshot().activeUsers.last5m, 0, 'a future timestamp does not keep a user active for ever')
+  now = NOW
+  const names = Array.from({ length: MAX_NAMES_PER_MINUTE + 50 }, (_, i) => event({ messageId: `n${i}`, event: `Event ${i}` }))
+  stats.recordStored(names, new Date(NOW))
+  const [minute] = stats.snapshot().minutes
+  assert.equal(Object.keys(minute?.byEvent ?? {}).length, MAX_NAMES_PER_MINUTE + 1)
+  assert.equal(minute?.byEvent[OTHER_EVENTS], 50)
+  assert.equal(minute?.total, MAX_NAMES_PER_MINUTE + 50)
 })

@@ -1,6 +1,6 @@
 // One suite, run against each store: DuckDB (a temporary file) and a real PostgreSQL server.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -9,7 +9,8 @@ import type { PipelineEvent } from '../../src/event.ts'
 import { DuckDbStore } from '../../src/store/duckdb-store.ts'
 import type { EventStore } from '../../src/store/event-store.ts'
 import { PostgresStore } from '../../src/store/postgres-store.ts'
-import { postgresUnavailableReason, startPostgres } from '../fixtures/postgres-server.ts'
+import { WriteBatcher } from '../../src/store/write-batcher.ts'
+import { postgresUnavailableReason, startPostgres } from '../../src/testkit/postgres-server.ts'
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z')
 
@@ -83,6 +84,40 @@ function storeSuite (name: string, open: () => Promise<{ store: EventStore, clea
       assert.deepEqual(failures[1]?.payload, { event: 'x' })
     })
 
+    test(`${name} store should refuse a row it cannot hold for its content, and the batcher should store the rest of its batch`, async (t) => {
+      const { store, cleanup } = await open()
+      t.after(cleanup)
+      const poisons = [
+        event({ messageId: 'year-10000', timestamp: '+010000-01-01T00:00:00.000Z' }),
+        event({ messageId: 'feb-30', timestamp: '2026-02-30T00:00:00.000Z' }),
+        event({ messageId: 'surrogate', properties: { s: 'a\uD800b' } }),
+      ]
+      for (const poison of poisons) {
+        await assert.rejects(store.insertEvents([poison], new Date()), (error: { code?: string }) => error.code === 'TACKLE_PIPELINE_STORE_REFUSED', poison.messageId)
+      }
+      const batch = Array.from({ length: 20 }, (_, i) => event({ messageId: `ok-${i}` }))
+      batch.splice(7, 0, poisons[0] as PipelineEvent)
+      batch.splice(15, 0, poisons[2] as PipelineEvent)
+      const written: number[] = []
+      const batcher = new WriteBatcher(store, { onWritten: fresh => written.push(fresh.length) })
+      const outcomes = await batcher.writeMany(batch)
+      assert.deepEqual(outcomes.map((o, i) => typeof o === 'object' ? batch[i]?.messageId : o).filter(o => o !== 'new'), ['year-10000', 'surrogate'])
+      assert.equal(await store.countEvents(), 20, 'every neighbour stored')
+      assert.equal(written.reduce((a, b) => a + b, 0), 20)
+      assert.match((outcomes[7] as { refused: string }).refused, /refused/)
+    })
+
+    test(`${name} store should keep a failed-event record whatever its payload holds`, async (t) => {
+      const { store, cleanup } = await open()
+      t.after(cleanup)
+      const payload = { s: 'a\uD800b', nul: 'x\u0000y', ['k\uDC00']: 1, deep: JSON.parse('['.repeat(200) + ']'.repeat(200)) as unknown }
+      await store.insertFailures([{ reason: 'bad \uD800', step: 'store', writeKey: 'wk', messageId: 'm\u0000', payload, receivedAt: '+010000-01-01T00:00:00.000Z', failedAt: new Date(T0).toISOString() }])
+      const [failure] = await store.recentFailures(1)
+      assert.equal(failure?.reason, 'bad \uFFFD')
+      assert.equal(failure?.receivedAt, new Date(T0).toISOString(), 'an unstorable receivedAt falls back to failedAt')
+      assert.deepEqual([(failure?.payload as Record<string, unknown>).s, (failure?.payload as Record<string, unknown>).nul], ['a\uFFFDb', 'x\uFFFDy'])
+    })
+
     test(`${name} store should count experiment users by first exposure and conversions after it`, async (t) => {
       const { store, cleanup } = await open()
       t.after(cleanup)
@@ -103,6 +138,16 @@ storeSuite('DuckDB', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tackle-duckdb-'))
   const store = await DuckDbStore.open(join(dir, 'events.duckdb'))
   return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
+})
+
+test('DuckDbStore should create its file 0600 in a 0700 directory', async (t) => {
+  const parent = mkdtempSync(join(tmpdir(), 'tackle-duckdb-mode-'))
+  t.after(() => rmSync(parent, { recursive: true, force: true }))
+  const file = join(parent, 'data', 'events.duckdb')
+  const store = await DuckDbStore.open(file)
+  await store.close()
+  assert.equal(statSync(file).mode & 0o777, 0o600)
+  assert.equal(statSync(join(parent, 'data')).mode & 0o777, 0o700)
 })
 
 const pgSkip = postgresUnavailableReason()

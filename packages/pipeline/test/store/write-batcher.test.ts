@@ -16,13 +16,14 @@ test('WriteBatcher should group concurrent writes and tell each caller whether i
   const batches: number[] = []
   const batcher = new WriteBatcher(store, { onWritten: fresh => batches.push(fresh.length) })
   const results = await Promise.all(Array.from({ length: 50 }, (_, i) => batcher.write(event(`m${i % 40}`))))
-  assert.equal(results.filter(Boolean).length, 40, 'ten repeats were not new')
+  assert.equal(results.filter(r => r === 'new').length, 40, 'ten repeats were not new')
+  assert.equal(results.filter(r => r === 'duplicate').length, 10)
   assert.equal(await store.countEvents(), 40)
   assert.ok(batches.length < 50, `writes were grouped: ${batches.length} batches for 50 writes`)
-  assert.equal(await batcher.write(event('m1')), false)
+  assert.equal(await batcher.write(event('m1')), 'duplicate')
 })
 
-test('WriteBatcher should reject every caller of a batch the store refused', async () => {
+test('WriteBatcher should reject every caller of a batch when the store is unavailable', async () => {
   const store = await DuckDbStore.open(':memory:')
   await store.close()
   const batcher = new WriteBatcher(store)
