@@ -4,7 +4,10 @@
 # class's verdict stands on its own), on a cluster of its own in .tackle/soak-kafka. Where this
 # runs as root the cluster is in network namespaces and the partition faults run too, held 12 s:
 # longer than a broker's 9 s session timeout, so a cut-off leader is replaced. Timelines and raw
-# histories are kept in .tackle/soak/CLASS/. Exits 1 if any class found an anomaly.
+# histories are kept in .tackle/soak/CLASS/. Then the pipeline target, one run per fault class
+# (kill-leader, pause, partition-leader where namespaces are, kill-collector, kill-processor,
+# restart-store, poison) into .tackle/soak/pipeline-CLASS/; TACKLE_SOAK_TARGETS=client or
+# =pipeline runs one target only. Exits 1 if any class found an anomaly.
 cd "$(dirname "$0")/.."
 episodes="${TACKLE_SOAK_EPISODES:-200}"
 case "${1:-}" in [0-9]*) episodes="$1"; shift ;; esac
@@ -20,6 +23,8 @@ fi
 classes="$classes mix"
 $tackle kafka up --dir .tackle/soak-kafka $netns || exit 2
 status=0
+targets="${TACKLE_SOAK_TARGETS:-client pipeline}"
+case " $targets " in *" client "*) ;; *) classes= ;; esac
 for class in $classes; do
   duration=5
   # mix may draw a partition fault when the cluster is in namespaces.
@@ -29,5 +34,16 @@ for class in $classes; do
   $tackle kafka up --dir .tackle/soak-kafka $netns >/dev/null || exit 2
   $tackle verify --dir .tackle/soak-kafka --faults "$class" --episodes "$episodes" --duration "$duration" \
     --report ".tackle/soak/$class" "$@" || status=1
+done
+pipeline_classes="kill-leader pause kill-collector kill-processor restart-store poison"
+[ -n "$netns" ] && pipeline_classes="$pipeline_classes partition-leader"
+case " $targets " in *" pipeline "*) ;; *) pipeline_classes= ;; esac
+for class in $pipeline_classes; do
+  duration=5
+  case "$class" in partition-*) duration=12 ;; esac
+  echo "== pipeline $class: $episodes episodes"
+  $tackle kafka up --dir .tackle/soak-kafka $netns >/dev/null || exit 2
+  $tackle verify --target pipeline --dir .tackle/soak-kafka --faults "$class" --episodes "$episodes" --duration "$duration" \
+    --report ".tackle/soak/pipeline-$class" --json "$@" || status=1
 done
 exit $status

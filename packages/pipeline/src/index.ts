@@ -16,3 +16,7 @@ export { applyPii, anonymizeIp, defaultPiiRules, type PiiRules } from './process
 export { TrackingPlans, type TrackingPlan } from './processors/tracking-plan.ts'
 export { startPipeline, type Pipeline, type PipelineOptions } from './pipeline.ts'
 export { REPLAYABLE_STEPS, replayFailedEvents, type ReplayResult } from './replay-failed-events.ts'
+export { collectorProducer, startCollectorService, type CollectorService, type CollectorServiceOptions } from './collector-service.ts'
+export { startProcessorService, type ProcessorService, type ProcessorServiceOptions } from './processor-service.ts'
+export type { ServiceConfig, ServiceMessage } from './service-main.ts'
+export { SERVICE_MAIN_PATH } from './service-entry.ts'

@@ -1,11 +1,13 @@
 export const VerifyErrorCodes = {
   INVALID_OPTIONS: 'TACKLE_VERIFY_INVALID_OPTIONS',
+  SETUP_FAILED: 'TACKLE_VERIFY_SETUP_FAILED',
 } as const
 
 export type VerifyErrorCode = (typeof VerifyErrorCodes)[keyof typeof VerifyErrorCodes]
 
 export const verifyErrorFixes: Record<VerifyErrorCode, string> = {
   TACKLE_VERIFY_INVALID_OPTIONS: 'Correct the option named in the message; `tackle verify --help` lists the faults.',
+  TACKLE_VERIFY_SETUP_FAILED: 'A process of the verified pipeline (a collector, a processor or PostgreSQL) did not start: the message has the tail of its output. PostgreSQL needs its server binaries (Debian package postgresql).',
 }
 
 export class VerifyError extends Error {

@@ -6,3 +6,6 @@ export type { Episode, History, PollOp, ReadOp, SendOp, SendOutcome } from './hi
 export { perSecond, timelineSvg, writeReport } from './report.ts'
 export { defaultVerifyOptions, verify, type VerifyConfig, type VerifyOptions, type VerifyProgress, type VerifyResult } from './run-verify.ts'
 export { Workload, type WorkloadOptions } from './workload.ts'
+export { checkPipeline, type PipelineCheck, type StoreAudit } from './pipeline/pipeline-checker.ts'
+export { PIPELINE_FAULTS, pipelineFaultNames } from './pipeline/pipeline-faults.ts'
+export { defaultPipelineVerifyOptions, verifyPipeline, writePipelineReport, type PipelineVerifyOptions, type PipelineVerifyProgress, type PipelineVerifyResult } from './pipeline/run-pipeline-verify.ts'

@@ -13,6 +13,7 @@ import { check, type CheckResult } from './checker.ts'
 import { VerifyError, VerifyErrorCodes } from './errors.ts'
 import { faultByName, NETWORK_FAULTS } from './faults/catalogue.ts'
 import type { FaultContext } from './faults/fault.ts'
+import { percentile, runEpisodes, seeded, type EpisodeProgress } from './episodes.ts'
 import type { Episode, History } from './history.ts'
 import { Workload } from './workload.ts'
 
@@ -38,7 +39,7 @@ export interface VerifyOptions {
 
 export type VerifyProgress =
   | { phase: 'setup', topic: string }
-  | { phase: 'episode', index: number, total: number, fault: string, step: 'start' | 'heal' | 'recovered', detail: string }
+  | EpisodeProgress
   | { phase: 'drain', acked: number }
 
 export const defaultVerifyOptions = Object.freeze({
@@ -69,27 +70,8 @@ export interface VerifyResult extends CheckResult {
   episodeLog: Episode[]
 }
 
-/** mulberry32: a small seeded generator, so a run's fault choices repeat with its seed. */
-function seeded (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function percentile (values: number[], p: number): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number
-}
-
 /** Healthy again, and every producer acknowledged after the heal: the time the last one was. */
-async function waitForRecovery (admin: ClusterAdmin, workload: Workload, expectedBrokers: number[], healedAt: number, options: VerifyOptions): Promise<number | null> {
-  const deadline = Date.now() + options.recoveryTimeoutMs
+async function waitForRecovery (admin: ClusterAdmin, workload: Workload, expectedBrokers: number[], healedAt: number, deadline: number, options: VerifyOptions): Promise<number | null> {
   while (Date.now() < deadline) {
     options.signal?.throwIfAborted()
     const acks = workload.producerIds.map(id => workload.lastAck.get(id) ?? 0)
@@ -129,44 +111,22 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
   const admin = new ClusterAdmin({ bootstrapBrokers: brokers, requestTimeoutMs: 10_000 })
   const topic = `tackle-verify-${options.config}-${randomUUID().slice(0, 8)}`
   const unsafe = options.config === 'unsafe'
-  const episodes: Episode[] = []
+  let episodes: Episode[] = []
   let stopped: string | null = null
   let workload: Workload | undefined
   try {
     await admin.createTopic({ name: topic, partitions: 6, replicationFactor: 3, configs: unsafe ? { 'min.insync.replicas': '1', 'unclean.leader.election.enable': 'true' } : { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' } })
     options.onProgress?.({ phase: 'setup', topic })
-    workload = new Workload({ brokers, topic, producers: options.producers, ratePerProducer: options.ratePerProducer, maxInFlight: 5000, unsafe, consumers: 2 })
-    await workload.start()
+    const running = new Workload({ brokers, topic, producers: options.producers, ratePerProducer: options.ratePerProducer, maxInFlight: 5000, unsafe, consumers: 2 })
+    workload = running
+    await running.start()
     await sleep(options.quietMs, undefined, { signal: options.signal })
     const context: FaultContext = { cluster: options.cluster, admin, topic, random: seeded(options.seed), signal: options.signal }
-    const total = faults.length * options.episodes
-    for (let round = 0; round < options.episodes && stopped === null; round++) {
-      for (const fault of faults) {
-        const index = episodes.length
-        const startedAt = Date.now()
-        const active = await fault.start(context)
-        options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'start', detail: active.detail })
-        await sleep(options.faultMs, undefined, { signal: options.signal })
-        try {
-          await active.heal()
-        } catch (error) {
-          stopped = `episode ${index + 1} (${fault.name}: ${active.detail}) could not be healed: ${(error as Error).message.split('\n')[0]}`
-          episodes.push({ index, fault: fault.name, detail: active.detail, startedAt, healedAt: Date.now(), recoveredAt: null })
-          break
-        }
-        const healedAt = Date.now()
-        options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'heal', detail: active.detail })
-        const recoveredAt = await waitForRecovery(admin, workload, expectedBrokers, healedAt, options)
-        episodes.push({ index, fault: fault.name, detail: active.detail, startedAt, healedAt, recoveredAt })
-        if (recoveredAt === null) {
-          // Later episodes would pile faults on a broken cluster; what was written so far is still checked.
-          stopped = `episode ${index + 1} (${fault.name}: ${active.detail}) did not recover within ${Math.round(options.recoveryTimeoutMs / 1000)} s`
-          break
-        }
-        options.onProgress?.({ phase: 'episode', index, total, fault: fault.name, step: 'recovered', detail: `${recoveredAt - healedAt} ms after the heal` })
-        await sleep(options.quietMs, undefined, { signal: options.signal })
-      }
-    }
+    ;({ episodes, stopped } = await runEpisodes({
+      faults, episodes: options.episodes, faultMs: options.faultMs, quietMs: options.quietMs, recoveryTimeoutMs: options.recoveryTimeoutMs, context,
+      waitForRecovery: (healedAt, deadline) => waitForRecovery(admin, running, expectedBrokers, healedAt, deadline, options),
+      onProgress: options.onProgress, signal: options.signal,
+    }))
   } finally {
     await workload?.stop()
     await admin.close()

@@ -143,20 +143,28 @@ export class TackleConsumer<T> {
     }
   }
 
+  /** The partitions the group has assigned to this member now, per topic. */
+  assignment (): Map<string, number[]> {
+    return new Map((this.#wire?.assignments ?? []).map(a => [a.topic, [...a.partitions].sort((x, y) => x - y)]))
+  }
+
   /**
    * Records between this member's committed offset and the end of each partition it owns, also
-   * published as tackle_consumer_lag_records. Partitions it does not own are left out.
+   * published as tackle_consumer_lag_records. Partitions it does not own are left out: the wire
+   * library reports every partition this member ever committed, so the assignment filters them.
    */
   async refreshLag (): Promise<Map<string, Map<number, bigint>>> {
     const wire = this.#wire
     if (!wire) return new Map()
     const lag = await wire.getLag({ topics: this.#topics })
+    const assigned = this.assignment()
     const result = new Map<string, Map<number, bigint>>()
     const seen = new Set<string>()
     for (const [topic, partitions] of lag) {
       const owned = new Map<number, bigint>()
+      const mine = new Set(assigned.get(topic) ?? [])
       partitions.forEach((records, partition) => {
-        if (records < 0n) return
+        if (records < 0n || !mine.has(partition)) return
         owned.set(partition, records)
         const labels = { group: this.options.groupId, topic, partition: String(partition) }
         this.#metrics.lag.set(labels, Number(records))

@@ -36,6 +36,10 @@ export interface EventStore {
   recentEvents (query: { event?: string | undefined, limit: number }): Promise<StoredEvent[]>
   recentFailures (limit: number): Promise<StoredFailure[]>
   countEvents (): Promise<number>
+  /** Every stored row of one write key, as (messageId, storedAt): what a verification run audits. */
+  storedIds (writeKey: string): Promise<Array<{ messageId: string, storedAt: string }>>
+  /** Every failed-event record of one write key that names a messageId. */
+  failedIds (writeKey: string): Promise<Array<{ messageId: string, step: StoredFailure['step'], reason: string }>>
   experiments (): Promise<ExperimentSummary[]>
   /**
    * Per variant: users exposed (each counted in the variant of their first exposure) and users

@@ -29,6 +29,16 @@ export abstract class SqlEventStore implements EventStore {
     return Number(row?.n ?? 0)
   }
 
+  async storedIds (writeKey: string): Promise<Array<{ messageId: string, storedAt: string }>> {
+    const rows = await this.rows(`SELECT message_id, ${this.dialect.epochMs('stored_at')} AS stored_at FROM events WHERE write_key = $1`, [writeKey])
+    return rows.map(r => ({ messageId: String(r.message_id), storedAt: new Date(Number(r.stored_at)).toISOString() }))
+  }
+
+  async failedIds (writeKey: string): Promise<Array<{ messageId: string, step: StoredFailure['step'], reason: string }>> {
+    const rows = await this.rows('SELECT message_id, step, reason FROM failed_events WHERE write_key = $1 AND message_id IS NOT NULL', [writeKey])
+    return rows.map(r => ({ messageId: String(r.message_id), step: r.step as StoredFailure['step'], reason: String(r.reason) }))
+  }
+
   async experiments (): Promise<ExperimentSummary[]> {
     const { sql, params } = experimentsSql(this.dialect)
     return (await this.rows(sql, params)).map(rowToSummary)

@@ -17,10 +17,11 @@ export interface ActiveFault {
   heal (): Promise<void>
 }
 
-export interface Fault {
+/** A fault over a context; the pipeline target's faults need more of it than the broker faults. */
+export interface Fault<C extends FaultContext = FaultContext> {
   name: string
   description: string
-  start (context: FaultContext): Promise<ActiveFault>
+  start (context: C): Promise<ActiveFault>
 }
 
 /** The leader of one of the topic's partitions, picked at random, and that partition. */

@@ -1,0 +1,71 @@
+// The processors as a service of their own: the store, the store processor and the failure
+// recorder, each a consumer group member. Any number run side by side; Kafka spreads the events
+// topic's partitions over them, and a member that dies has its partitions moved to the others.
+import type { SecurityOptions, TackleConsumer, TackleProducer } from '@tackle/client'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { LiveStats } from './analytics/live-stats.ts'
+import { collectorProducer } from './collector-service.ts'
+import type { FailedEvent, PipelineEvent } from './event.ts'
+import { defaultPiiRules, type PiiRules } from './processors/pii.ts'
+import { startEventProcessor, startFailureRecorder } from './processors/store-events.ts'
+import { TrackingPlans, type TrackingPlan } from './processors/tracking-plan.ts'
+import type { EventStore } from './store/event-store.ts'
+import { openStore } from './store/open-store.ts'
+import type { PipelineTopics } from './topics.ts'
+
+export interface ProcessorServiceOptions {
+  bootstrapBrokers: readonly string[]
+  security?: SecurityOptions | undefined
+  topics: PipelineTopics
+  /** PostgreSQL URL; without it, the DuckDB file at duckdbPath (one process only: DuckDB locks its file). */
+  databaseUrl?: string | undefined
+  duckdbPath: string
+  groupPrefix?: string | undefined
+  trackingPlans?: Record<string, TrackingPlan> | undefined
+  pii?: Partial<PiiRules> | undefined
+  lateAfterMs?: number | undefined
+  /** Share a producer for failure records; otherwise the service makes and closes its own. */
+  producer?: TackleProducer | undefined
+  registry?: Registry | undefined
+  logger?: Logger | undefined
+}
+
+export interface ProcessorService {
+  readonly store: EventStore
+  readonly stats: LiveStats
+  readonly processor: TackleConsumer<PipelineEvent>
+  readonly recorder: TackleConsumer<FailedEvent>
+  /** Consumer group names, for lag. */
+  readonly groups: readonly string[]
+  close (): Promise<void>
+}
+
+export async function startProcessorService (options: ProcessorServiceOptions): Promise<ProcessorService> {
+  const plans = new TrackingPlans(options.trackingPlans)
+  const store = await openStore({ databaseUrl: options.databaseUrl, duckdbPath: options.duckdbPath })
+  const closers: Array<() => Promise<unknown>> = [() => store.close()]
+  // Reverse order of start: the consumers finish and commit, then the producer delivers, then the store closes.
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(error => options.logger?.error({ err: error }, 'closing a processor part failed'))
+  }
+  try {
+    const stats = new LiveStats({ lateAfterMs: options.lateAfterMs })
+    const common = { bootstrapBrokers: options.bootstrapBrokers, security: options.security, registry: options.registry, logger: options.logger }
+    const producer = options.producer ?? collectorProducer(common)
+    if (options.producer === undefined) closers.push(() => producer.close({ timeoutMs: 30_000 }))
+    const groupPrefix = options.groupPrefix ?? 'tackle'
+    const groups = [`${groupPrefix}.store`, `${groupPrefix}.failures`]
+    const processor = await startEventProcessor({
+      ...common, topics: options.topics, store, producer, plans, pii: { ...defaultPiiRules, ...options.pii }, groupId: groups[0] as string,
+      onStored: (events, storedAt) => stats.recordStored(events, storedAt),
+    })
+    closers.push(() => processor.close())
+    const recorder = await startFailureRecorder({ ...common, topics: options.topics, store, groupId: groups[1] as string, onFailed: failures => stats.recordFailed(failures) })
+    closers.push(() => recorder.close())
+    return { store, stats, processor, recorder, groups, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
