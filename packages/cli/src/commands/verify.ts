@@ -56,7 +56,7 @@ export function pipelineVerifyJson (result: PipelineVerifyResult): Record<string
     target: result.target, faults: result.faults, episodes: result.episodes, sent: result.sent, acknowledged: result.acknowledged, stored: result.stored,
     lost: result.lost.length, duplicated: result.duplicated.length, stray: result.stray.length, unstored: result.unstored.length, unrecorded: result.unrecorded.length,
     wronglyRejected: result.wronglyRejected.length, rejected: result.rejected, poison: result.poison, recoveryMsP50: result.recoveryMsP50, recoveryMsMax: result.recoveryMsMax,
-    lastRowMsMax: result.lastRowMsMax, processors: result.processors, scaledOut: result.scaledOut, valid: result.valid, stopped: result.stopped,
+    lastRowMsMax: result.lastRowMsMax, processors: result.processors, scaledOut: result.scaledOut, crashed: result.crashed.length, valid: result.valid, stopped: result.stopped,
     topicPrefix: result.topicPrefix, durationMs: result.durationMs,
   }
 }
@@ -71,6 +71,7 @@ function pipelineSummaryText (result: PipelineVerifyResult): string {
   for (const [kind, list] of [['lost', result.lost], ['duplicated', result.duplicated], ['unstored', result.unstored], ['stray', result.stray], ['unrecorded', result.unrecorded], ['wrongly rejected', result.wronglyRejected]] as const) {
     if (list.length > 0) lines.push(`  ${kind}: ${list.slice(0, 3).join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}`)
   }
+  for (const crash of result.crashed) lines.push(`CRASHED: ${crash}`)
   if (result.stopped) lines.push(`STOPPED EARLY: ${result.stopped}; what was written until then is checked above`)
   lines.push(result.valid ? 'VALID: every acknowledged event was stored exactly once, and every poison event recorded' : 'INVALID: see the anomalies above')
   return lines.join('\n')

@@ -4,7 +4,7 @@ import pg from 'pg'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { SqlEventStore, type Row } from './sql-store.ts'
-import { writeError } from './store-refusal.ts'
+import { refusedForContent, writeError } from './store-refusal.ts'
 import { insertEventsSql, insertFailuresSql, ROWS_PER_INSERT, schemaStatements, uniqueEvents, type Dialect } from './sql.ts'
 
 const POSTGRES: Dialect = { json: 'JSONB', text: 'TEXT', epochMs: column => `(extract(epoch from ${column}) * 1000)::float8` }
@@ -41,8 +41,14 @@ export class PostgresStore extends SqlEventStore {
     const unique = uniqueEvents(events)
     if (unique.length === 0) return []
     const byKey = new Map(unique.map(e => [`${e.writeKey}\0${e.messageId}`, e]))
-    const client = await this.#pool.connect()
+    // A checked-out client's connection can break between queries (the server shutting down); its
+    // 'error' event, unheard, would end the process. It is heard here, and the client destroyed.
+    let client: pg.PoolClient | undefined
+    let broken: unknown
+    const onError = (error: unknown) => { broken = error }
     try {
+      client = await this.#pool.connect()
+      client.on('error', onError)
       await client.query('BEGIN')
       const inserted: PipelineEvent[] = []
       for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
@@ -54,10 +60,13 @@ export class PostgresStore extends SqlEventStore {
       await client.query('COMMIT')
       return inserted
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
+      broken ??= refusedForContent('postgres', error) ? undefined : error
+      await client?.query('ROLLBACK').catch(() => undefined)
       throw writeError('postgres', `${unique.length} events`, error)
     } finally {
-      client.release()
+      client?.off('error', onError)
+      // Released with an error, a client is closed rather than handed out again.
+      client?.release(broken === undefined ? undefined : (broken instanceof Error ? broken : true))
     }
   }
 

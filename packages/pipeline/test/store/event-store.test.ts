@@ -10,7 +10,7 @@ import { DuckDbStore } from '../../src/store/duckdb-store.ts'
 import type { EventStore } from '../../src/store/event-store.ts'
 import { PostgresStore } from '../../src/store/postgres-store.ts'
 import { WriteBatcher } from '../../src/store/write-batcher.ts'
-import { postgresUnavailableReason, startPostgres } from '../../src/testkit/postgres-server.ts'
+import { createTestDatabase, postgresUnavailableReason, startPostgres } from '../../src/testkit/postgres-server.ts'
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z')
 
@@ -164,6 +164,38 @@ storeSuite('PostgreSQL', async () => {
   const store = await PostgresStore.open(server.url.replace(/\/[^/]*$/, `/${name}`))
   return { store, cleanup: () => store.close() }
 }, pgSkip)
+
+test('PostgresStore should answer STORE_FAILED while its server is down, never crash the process, and write again once it is back', { skip: pgSkip }, async (t) => {
+  const own = await createTestDatabase(t)
+  const store = await PostgresStore.open(own.url)
+  t.after(() => store.close())
+  for (const mode of ['fast', 'immediate'] as const) {
+    let n = 0
+    const codes = new Set<string>()
+    let writing = true
+    // Writes keep going while the server shuts down under them: a checked-out client's broken
+    // connection must come back as an error of the write, not as an unheard 'error' event.
+    const writer = (async () => {
+      while (writing) {
+        try {
+          await store.insertEvents([event({ messageId: `${mode}-${n++}` })], new Date())
+        } catch (error) {
+          codes.add((error as { code?: string }).code ?? 'none')
+          await new Promise(resolve => setTimeout(resolve, 50))
+        }
+      }
+    })()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    await own.halt(mode)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    await own.start()
+    await new Promise(resolve => setTimeout(resolve, 500))
+    writing = false
+    await writer
+    assert.deepEqual([...codes], ['TACKLE_PIPELINE_STORE_FAILED'], `${mode}: every failed write is STORE_FAILED, to be retried`)
+    assert.equal((await store.insertEvents([event({ messageId: `${mode}-after` })], new Date())).length, 1, `${mode}: writes again`)
+  }
+})
 
 describe('PostgreSQL server', { skip: pgSkip }, () => {
   test('the PostgreSQL test server should stop after the suite', async () => {

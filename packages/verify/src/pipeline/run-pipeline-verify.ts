@@ -77,6 +77,8 @@ export interface PipelineVerifyResult extends PipelineCheck {
   processors: ProcessorStatus[]
   /** Every processor owned a partition, and together they owned all of them (null without scaleOut). */
   scaledOut: boolean | null
+  /** Pipeline processes that exited without being killed: a crash is a failure, whatever was stored. */
+  crashed: string[]
   stopped: string | null
   durationMs: number
   events: SentEvent[]
@@ -213,7 +215,8 @@ export async function verifyPipeline (given: Partial<PipelineVerifyOptions> & Pi
     lastRowMsMax: lastRows.length ? Math.max(...lastRows) : null,
     processors,
     scaledOut,
-    valid: result.valid && stopped === null && scaledOut !== false,
+    crashed: [...topology.crashes],
+    valid: result.valid && stopped === null && scaledOut !== false && topology.crashes.length === 0,
     stopped,
     durationMs: Date.now() - began,
     events,

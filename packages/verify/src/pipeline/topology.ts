@@ -23,6 +23,8 @@ interface Member {
   child: ChildProcess
   url: string | undefined
   stderr: string
+  /** Killed by a fault or closed by the run: an exit that is no crash. */
+  ended: boolean
 }
 
 export interface ProcessorStatus {
@@ -36,6 +38,8 @@ const STDERR_KEPT = 4_000
 export class PipelineTopology {
   readonly #options: TopologyOptions
   readonly #members: Array<Member | undefined> = []
+  /** Processes that exited on their own: each a crash, with the tail of what it wrote to stderr. */
+  readonly crashes: string[] = []
   #store: PostgresServer | undefined
 
   constructor (options: TopologyOptions) {
@@ -81,6 +85,7 @@ export class PipelineTopology {
   kill (slot: number): number {
     const member = this.#members[slot]
     if (!member?.child.pid) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `no pipeline process in slot ${slot}`)
+    member.ended = true
     member.child.kill('SIGKILL')
     return member.child.pid
   }
@@ -92,8 +97,11 @@ export class PipelineTopology {
       ? { role, topicPrefix: this.#options.topicPrefix, bootstrapBrokers: this.#options.brokers, writeKeys: [this.#options.writeKey], port: 0, host: '127.0.0.1' }
       : { role, topicPrefix: this.#options.topicPrefix, bootstrapBrokers: this.#options.brokers, databaseUrl: this.databaseUrl, duckdbPath: '', groupPrefix: this.#options.groupPrefix, trackingPlans: this.#options.trackingPlans }
     const child = fork(SERVICE_MAIN_PATH, [JSON.stringify(config)], { execArgv: ['--disable-warning=ExperimentalWarning'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' })
-    const member: Member = { role, child, url: undefined, stderr: '' }
+    const member: Member = { role, child, url: undefined, stderr: '', ended: false }
     child.stderr?.on('data', (chunk: Buffer) => { member.stderr = (member.stderr + chunk.toString('utf8')).slice(-STDERR_KEPT) })
+    child.once('exit', (code, signal) => {
+      if (!member.ended) this.crashes.push(`the ${role} in slot ${slot} (pid ${child.pid}) exited by itself (${signal ?? `code ${code}`}): ${member.stderr.trim().split('\n').slice(-12).join('\n')}`)
+    })
     this.#members[slot] = member
     const ready = await new Promise<ServiceMessage>((resolve, reject) => {
       const timer = setTimeout(() => reject(new VerifyError(VerifyErrorCodes.SETUP_FAILED, `the ${role} in slot ${slot} was not ready within ${this.#options.startTimeoutMs / 1000} s: ${member.stderr.slice(-500)}`)), this.#options.startTimeoutMs)
@@ -127,6 +135,7 @@ export class PipelineTopology {
   async close (): Promise<void> {
     await Promise.all(this.#members.map(async member => {
       if (!member || member.child.exitCode !== null || member.child.signalCode !== null) return
+      member.ended = true
       const exited = new Promise(resolve => member.child.once('exit', resolve))
       member.child.kill('SIGTERM')
       const timer = setTimeout(() => member.child.kill('SIGKILL'), 40_000)
