@@ -1,6 +1,6 @@
 // The pipeline end to end on the real test cluster: unmodified SDKs through the collector,
 // Kafka and the processors into the store, exactly once; bad input; dedupe; late events;
-// tracking plans and replay.
+// tracking plans and replay. Each runs on DuckDB and on PostgreSQL.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -12,11 +12,16 @@ import { Analytics } from '@segment/analytics-node'
 import { PostHog } from 'posthog-node'
 import { replayFailedEvents } from '../src/replay-failed-events.ts'
 import { testBrokers } from '@tackle/client/testkit'
-import { basicAuth, createPipeline, storedEvents, WRITE_KEY } from '../src/testkit/index.ts'
+import { basicAuth, createPipeline, createTestDatabase, storedEvents, TEST_STORES, WRITE_KEY } from '../src/testkit/index.ts'
 import { flakyProxy } from './fixtures/flaky-proxy.ts'
 
-test('the pipeline should store events from unmodified analytics-node and posthog-node exactly once, also when the SDK retries', async (t) => {
-  const pipeline = await createPipeline(t)
+/** A PostgreSQL server of the test's own for `postgres`; DuckDB needs nothing (createPipeline makes its file). */
+async function storeFor (engine: 'duckdb' | 'postgres', t: { after (fn: () => unknown): void }): Promise<{ databaseUrl?: string }> {
+  return engine === 'postgres' ? { databaseUrl: (await createTestDatabase(t)).url } : {}
+}
+
+for (const { engine, skip } of TEST_STORES) test(`the pipeline should store events from unmodified analytics-node and posthog-node exactly once, also when the SDK retries (${engine})`, { skip }, async (t) => {
+  const pipeline = await createPipeline(t, await storeFor(engine, t))
   const segmentProxy = await flakyProxy(t, pipeline.collector.url)
   const segmentEvent = `Segment ${randomUUID()}`
   const analytics = new Analytics({ writeKey: WRITE_KEY, host: segmentProxy.url, flushAt: 5, maxRetries: 5 })
@@ -49,8 +54,8 @@ test('the pipeline should store events from unmodified analytics-node and postho
   assert.ok(fromPosthog.every(e => e.source === 'posthog' && typeof e.properties.$lib === 'string'))
 })
 
-test('the collector should answer each bad input with its status, never crash, and store the valid events beside it', async (t) => {
-  const pipeline = await createPipeline(t)
+for (const { engine, skip } of TEST_STORES) test(`the collector should answer each bad input with its status, never crash, and store the valid events beside it (${engine})`, { skip }, async (t) => {
+  const pipeline = await createPipeline(t, await storeFor(engine, t))
   const url = pipeline.collector.url
   const tag = randomUUID()
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
@@ -114,8 +119,8 @@ test('the collector should answer each bad input with its status, never crash, a
   assert.ok(reasons.some(r => /must be an object, got string/.test(r)))
 })
 
-test('the pipeline should store a batch sent twice once, and correct the aggregates for an hour-late event', async (t) => {
-  const pipeline = await createPipeline(t)
+for (const { engine, skip } of TEST_STORES) test(`the pipeline should store a batch sent twice once, and correct the aggregates for an hour-late event (${engine})`, { skip }, async (t) => {
+  const pipeline = await createPipeline(t, await storeFor(engine, t))
   const tag = randomUUID()
   const batch = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => ({ type: 'track', userId: `u${i}`, event: `Twice ${tag}`, messageId: `${tag}-${i}` })) })
   for (let round = 0; round < 2; round++) {
@@ -146,11 +151,13 @@ test('the pipeline should store a batch sent twice once, and correct the aggrega
   assert.ok(snapshot.latencyMs.p99 !== null && snapshot.latencyMs.p99 >= 0)
 })
 
-test('a tracking plan in enforce mode should send violations to failed events, and replay should store them once after the plan is fixed', async (t) => {
+for (const { engine, skip } of TEST_STORES) test(`a tracking plan in enforce mode should send violations to failed events, and replay should store them once after the plan is fixed (${engine})`, { skip }, async (t) => {
   const order = { type: 'object', required: ['total'], properties: { total: { type: 'number' } } }
   const dir = mkdtempSync(join(tmpdir(), 'tackle-replay-'))
   const duckdbPath = join(dir, 'events.duckdb')
-  const first = await createPipeline(t, { duckdbPath, trackingPlans: { [WRITE_KEY]: { mode: 'enforce', events: { 'Order Completed': order } } } })
+  // The second pipeline reopens the same store: the same DuckDB file, or the same PostgreSQL server.
+  const store = { duckdbPath, ...await storeFor(engine, t) }
+  const first = await createPipeline(t, { ...store, trackingPlans: { [WRITE_KEY]: { mode: 'enforce', events: { 'Order Completed': order } } } })
   const tag = randomUUID()
   const batch = [
     { type: 'track', userId: 'u1', event: 'Order Completed', messageId: `${tag}-ok`, properties: { total: 30, tag } },
@@ -170,7 +177,7 @@ test('a tracking plan in enforce mode should send violations to failed events, a
   // The plan is fixed (here: dropped) and the pipeline restarted on the same topics and store.
   const topicPrefix = first.topics.events.name.replace(/\.events$/, '')
   await first.close()
-  const second = await createPipeline(t, { duckdbPath, topicPrefix, groupPrefix: topicPrefix })
+  const second = await createPipeline(t, { ...store, topicPrefix, groupPrefix: topicPrefix })
   t.after(() => rmSync(dir, { recursive: true, force: true })) // after both pipelines closed (hooks run in order)
   for (let run = 0; run < 2; run++) {
     const result = await replayFailedEvents({ bootstrapBrokers: await testBrokers(), topics: second.topics, fromBeginning: true })

@@ -3,8 +3,38 @@
 // or a target that does not recover, stops the loop (later episodes would pile faults on a broken
 // system), and what was written until then is still checked.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { netnsUnavailableReason, type ClusterStatus, type LocalCluster } from '@tackle/local-kafka'
+import { VerifyError, VerifyErrorCodes } from './errors.ts'
+import { NETWORK_FAULTS } from './faults/catalogue.ts'
 import type { Fault, FaultContext } from './faults/fault.ts'
 import type { Episode } from './history.ts'
+
+/** What both targets' runs take: the cluster, the faults and how each episode goes. */
+export interface EpisodeRunOptions {
+  cluster: LocalCluster
+  faults: readonly string[]
+  /** Episodes per fault. */
+  episodes: number
+  /** How long each fault is held before it is healed. */
+  faultMs: number
+  /** Quiet time before the first and after each recovered episode. */
+  quietMs: number
+  recoveryTimeoutMs: number
+  seed: number
+  signal?: AbortSignal
+}
+
+/** The cluster's status, once every node is up and, for network faults, it runs in namespaces; else why not. */
+export async function clusterReadyFor (cluster: LocalCluster, faults: readonly string[]): Promise<ClusterStatus> {
+  const status = await cluster.status()
+  if (!status || status.nodes.some(n => n.state !== 'running')) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `the local cluster in ${cluster.dir} is not running with every node up: start it with \`tackle kafka up\``)
+  const needsNetns = faults.filter(f => NETWORK_FAULTS.includes(f))
+  if (needsNetns.length > 0 && !status.network) {
+    const reason = await netnsUnavailableReason()
+    throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `${needsNetns.join(', ')} cut nodes apart inside network namespaces, and the cluster in ${cluster.dir} runs on loopback: ${reason ? `and here ${reason}` : 'recreate it with `tackle kafka down --purge && tackle kafka up --netns`'}`)
+  }
+  return status
+}
 
 export type EpisodeProgress = { phase: 'episode', index: number, total: number, fault: string, step: 'start' | 'heal' | 'recovered', detail: string }
 

@@ -7,34 +7,22 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ClusterAdmin } from '@tackle/client'
 import { readAll } from '@tackle/client/testkit'
-import { netnsUnavailableReason, type LocalCluster } from '@tackle/local-kafka'
 import { checkHealth } from '@tackle/ops'
 import { check, type CheckResult } from './checker.ts'
 import { VerifyError, VerifyErrorCodes } from './errors.ts'
-import { faultByName, NETWORK_FAULTS } from './faults/catalogue.ts'
+import { faultByName } from './faults/catalogue.ts'
 import type { FaultContext } from './faults/fault.ts'
-import { percentile, runEpisodes, seeded, type EpisodeProgress } from './episodes.ts'
+import { clusterReadyFor, percentile, runEpisodes, seeded, type EpisodeProgress, type EpisodeRunOptions } from './episodes.ts'
 import type { Episode, History } from './history.ts'
 import { Workload } from './workload.ts'
 
 export type VerifyConfig = 'safe' | 'unsafe'
 
-export interface VerifyOptions {
-  cluster: LocalCluster
-  faults: readonly string[]
-  /** Episodes per fault. */
-  episodes: number
-  /** How long each fault is held before it is healed. */
-  faultMs: number
-  /** Quiet time before the first and after each recovered episode. */
-  quietMs: number
-  recoveryTimeoutMs: number
+export interface VerifyOptions extends EpisodeRunOptions {
   config: VerifyConfig
   producers: number
   ratePerProducer: number
-  seed: number
   onProgress?: (event: VerifyProgress) => void
-  signal?: AbortSignal
 }
 
 export type VerifyProgress =
@@ -99,13 +87,7 @@ export async function verify (given: Partial<VerifyOptions> & Pick<VerifyOptions
   })
   if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `episodes must be a whole number of at least 1, got ${options.episodes}`)
   const began = Date.now()
-  const status = await options.cluster.status()
-  if (!status || status.nodes.some(n => n.state !== 'running')) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `the local cluster in ${options.cluster.dir} is not running with every node up: start it with \`tackle kafka up\``)
-  const needsNetns = faults.filter(f => NETWORK_FAULTS.includes(f.name)).map(f => f.name)
-  if (needsNetns.length > 0 && !status.network) {
-    const reason = await netnsUnavailableReason()
-    throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `${needsNetns.join(', ')} cut nodes apart inside network namespaces, and the cluster in ${options.cluster.dir} runs on loopback: ${reason ? `and here ${reason}` : 'recreate it with `tackle kafka down --purge && tackle kafka up --netns`'}`)
-  }
+  const status = await clusterReadyFor(options.cluster, options.faults)
   const brokers = status.bootstrap.split(',')
   const expectedBrokers = status.nodes.filter(n => n.roles.includes('broker')).map(n => n.id)
   const admin = new ClusterAdmin({ bootstrapBrokers: brokers, requestTimeoutMs: 10_000 })

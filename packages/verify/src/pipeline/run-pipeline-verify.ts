@@ -10,12 +10,10 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ClusterAdmin, ensureTopics } from '@tackle/client'
-import { netnsUnavailableReason, type LocalCluster } from '@tackle/local-kafka'
 import { checkHealth } from '@tackle/ops'
 import { allPipelineTopics, pipelineTopics, PostgresStore } from '@tackle/pipeline'
-import { percentile, runEpisodes, seeded, type EpisodeProgress } from '../episodes.ts'
+import { clusterReadyFor, percentile, runEpisodes, seeded, type EpisodeProgress, type EpisodeRunOptions } from '../episodes.ts'
 import { VerifyError, VerifyErrorCodes } from '../errors.ts'
-import { NETWORK_FAULTS } from '../faults/catalogue.ts'
 import type { Episode, History, SendOp } from '../history.ts'
 import { writeReport } from '../report.ts'
 import { HttpWorkload, verifyTrackingPlan, type RequestOp, type SentEvent } from './http-workload.ts'
@@ -23,13 +21,7 @@ import { checkPipeline, type PipelineCheck, type StoreAudit } from './pipeline-c
 import { PIPELINE_FAULTS, pipelineFaultNames, type PipelineFaultContext } from './pipeline-faults.ts'
 import { PipelineTopology, type ProcessorStatus } from './topology.ts'
 
-export interface PipelineVerifyOptions {
-  cluster: LocalCluster
-  faults: readonly string[]
-  episodes: number
-  faultMs: number
-  quietMs: number
-  recoveryTimeoutMs: number
+export interface PipelineVerifyOptions extends EpisodeRunOptions {
   collectors: number
   processors: number
   /** Add one processor after the first episode, and check the partitions spread over all of them. */
@@ -39,9 +31,7 @@ export interface PipelineVerifyOptions {
   batchesPerSec: number
   /** How long the clients go on retrying after the last episode, and the store has to settle. */
   drainTimeoutMs: number
-  seed: number
   onProgress?: (event: PipelineVerifyProgress) => void
-  signal?: AbortSignal
 }
 
 export type PipelineVerifyProgress =
@@ -140,13 +130,7 @@ export async function verifyPipeline (given: Partial<PipelineVerifyOptions> & Pi
   const options = resolve(given)
   const faults = options.faults.map(name => PIPELINE_FAULTS[name] as NonNullable<(typeof PIPELINE_FAULTS)[string]>)
   const began = Date.now()
-  const status = await options.cluster.status()
-  if (!status || status.nodes.some(n => n.state !== 'running')) throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `the local cluster in ${options.cluster.dir} is not running with every node up: start it with \`tackle kafka up\``)
-  const needsNetns = options.faults.filter(f => NETWORK_FAULTS.includes(f))
-  if (needsNetns.length > 0 && !status.network) {
-    const reason = await netnsUnavailableReason()
-    throw new VerifyError(VerifyErrorCodes.INVALID_OPTIONS, `${needsNetns.join(', ')} need a cluster in network namespaces: ${reason ?? 'recreate it with `tackle kafka down --purge && tackle kafka up --netns`'}`)
-  }
+  const status = await clusterReadyFor(options.cluster, options.faults)
   const brokers = status.bootstrap.split(',')
   const runId = randomUUID().slice(0, 8)
   const topicPrefix = `tackle-verify-pipeline-${runId}`
