@@ -31,7 +31,6 @@ export interface EventProcessorOptions {
 
 export async function startEventProcessor (options: EventProcessorOptions): Promise<TackleConsumer<PipelineEvent>> {
   const batcher = new WriteBatcher(options.store, { onWritten: options.onStored })
-  // Violations are recorded and the rest stored, side by side; the consumer closing ends a wait for the store.
   // Violations are recorded and the rest stored; rows the store refuses for their content are
   // recorded too, and the partition moves on. The consumer closing ends a wait for the store.
   const handle = async (events: readonly PipelineEvent[], signal: AbortSignal) => {
