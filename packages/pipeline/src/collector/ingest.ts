@@ -8,6 +8,7 @@ import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import type { PipelineTopics } from '../topics.ts'
 import type { Checked } from './item-fields.ts'
+import { unstorableReason } from './storable-value.ts'
 
 export interface Sorted {
   events: PipelineEvent[]
@@ -64,7 +65,7 @@ function reject (sorted: Sorted, item: unknown, index: number, reason: string, f
 function messageIdOf (item: unknown): string | null {
   const named = (typeof item === 'object' && item !== null ? item : {}) as { messageId?: unknown, uuid?: unknown }
   const id = named.messageId ?? named.uuid
-  return typeof id === 'string' && id.isWellFormed() && !id.includes('\u0000') ? id.slice(0, 256) : null
+  return typeof id === 'string' && unstorableReason(id) === undefined ? id.slice(0, 256) : null
 }
 
 /** An oversized or too deeply nested item is kept as a prefix of its text, so the record stays small. */

@@ -2,7 +2,7 @@
 // stored: their text loses what no store can hold (a lone surrogate or U+0000 becomes U+FFFD,
 // Unicode's replacement character), numbers that are not finite become null, and nesting past
 // MAX_COPY_DEPTH is cut (recursion is bounded by it, so a deep payload cannot overflow the stack).
-import { inDateRange } from '../iso-date.ts'
+import { parseIsoDate } from '../iso-date.ts'
 
 const MAX_COPY_DEPTH = 64
 
@@ -23,7 +23,6 @@ export function storableCopy (value: unknown, depth = 0): unknown {
 
 /** An ISO timestamp a store can parse, or the fallback. */
 export function storableTimestamp (text: unknown, fallback: string): string {
-  if (typeof text !== 'string') return fallback
-  const ms = Date.parse(text)
-  return inDateRange(ms) && /^\d{4}-\d{2}-\d{2}T/.test(text) ? new Date(ms).toISOString() : fallback
+  const parsed = typeof text === 'string' ? parseIsoDate(text) : undefined
+  return parsed?.ok ? new Date(parsed.ms).toISOString() : fallback
 }
