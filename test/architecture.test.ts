@@ -1,5 +1,5 @@
 // STYLE.md's dependency direction, checked on the source: local-kafka -> client -> ops, pipeline
-// -> dashboard -> cli; verify may use anything below cli; nothing imports cli, and only cli (for
+// -> analytics -> dashboard -> cli; verify may use anything below cli; nothing imports cli, and only cli (for
 // `tackle verify`, at the top of the stack) imports verify; only client speaks the wire library.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -12,9 +12,10 @@ const LAYERS: Record<string, readonly string[]> = {
   client: ['local-kafka'],
   ops: ['local-kafka', 'client'],
   pipeline: ['local-kafka', 'client'],
-  dashboard: ['local-kafka', 'client', 'ops', 'pipeline'],
-  verify: ['local-kafka', 'client', 'ops', 'pipeline', 'dashboard'],
-  cli: ['local-kafka', 'client', 'ops', 'pipeline', 'dashboard', 'verify'],
+  analytics: ['local-kafka', 'client', 'pipeline'],
+  dashboard: ['local-kafka', 'client', 'ops', 'pipeline', 'analytics'],
+  verify: ['local-kafka', 'client', 'ops', 'pipeline', 'analytics', 'dashboard'],
+  cli: ['local-kafka', 'client', 'ops', 'pipeline', 'analytics', 'dashboard', 'verify'],
 }
 const WIRE_LIBRARY = '@platformatic/kafka'
 

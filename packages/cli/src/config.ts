@@ -28,6 +28,7 @@ export const ConfigSchema = Type.Object({
     maxEventBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
     maxBatchBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
     lateAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    retentionDays: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     trackingPlans: Type.Optional(Type.Record(Type.String(), Type.Object({
       mode: Type.Union([Type.Literal('warn'), Type.Literal('enforce')]),
       events: Type.Record(Type.String(), Type.Object({})),
@@ -71,6 +72,7 @@ const PIPELINE_ENV_SETTINGS = [
   ['TACKLE_DASHBOARD_HOST', 'dashboardHost', 'string'],
   ['TACKLE_MAX_EVENT_BYTES', 'maxEventBytes', 'number'],
   ['TACKLE_MAX_BATCH_BYTES', 'maxBatchBytes', 'number'],
+  ['TACKLE_RETENTION_DAYS', 'retentionDays', 'number'],
 ] as const
 
 export interface LoadedConfig {

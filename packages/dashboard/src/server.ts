@@ -6,6 +6,7 @@
 // BigInt (offsets, lag) is sent as a number string, since JSON has no 64-bit integers.
 import { readFile } from 'node:fs/promises'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import { Analytics } from '@tackle/analytics'
 import type { ClusterAdmin } from '@tackle/client'
 import { capConnections, fastifyHttpOptions, resolveHttpLimits, type EventStore, type ExperimentConfig, type HttpLimits, type LiveStats } from '@tackle/pipeline'
 import { checkBearer } from './auth.ts'
@@ -13,11 +14,16 @@ import { DashboardError, DashboardErrorCodes } from './errors.ts'
 import { clusterRoutes } from './routes/cluster.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { experimentsRoutes } from './routes/experiments.ts'
+import { liveRoutes } from './routes/live.ts'
+import { personsRoutes } from './routes/persons.ts'
+import { queryRoutes } from './routes/query.ts'
 import { statsRoutes } from './routes/stats.ts'
 
 export interface DashboardOptions {
   store: EventStore
   stats: LiveStats
+  /** Insights and persons over the store; by default one made here (and stopped on close). */
+  analytics?: Analytics
   token: string
   experiments?: Readonly<Record<string, ExperimentConfig>>
   /** For the cluster page; without it the page says the cluster is not known. */
@@ -35,7 +41,11 @@ export interface Dashboard {
 }
 
 const PUBLIC = new URL('./public/', import.meta.url)
-const ASSETS: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' }
+const ASSETS: Record<string, URL> = Object.fromEntries([
+  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
+  // The charting library ships in the package, from npm: the page loads nothing from elsewhere.
+  ['/vendor/echarts.min.js', new URL(import.meta.resolve('echarts/dist/echarts.min.js'))],
+])
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' }
 
 export async function buildDashboard (options: DashboardOptions): Promise<FastifyInstance> {
@@ -47,15 +57,21 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
   app.setErrorHandler((error: FastifyError | DashboardError, _request, reply) => {
     const status = error instanceof DashboardError ? error.statusCode : (error as { statusCode?: number }).statusCode ?? 500
     const code = (error as { code?: string }).code ?? 'TACKLE_DASHBOARD_ERROR'
-    return reply.status(status).send({ code, message: error.message })
+    const field = (error as { field?: string }).field
+    return reply.status(status).send({ code, message: error.message, ...(field === undefined ? {} : { field }) })
   })
   for (const [path, file] of Object.entries(ASSETS)) {
-    app.get(path, async (_request, reply) => reply.type(TYPES[file.split('.').pop() as string] as string).send(await readFile(new URL(file, PUBLIC))))
+    app.get(path, async (_request, reply) => reply.type(TYPES[file.pathname.split('.').pop() as string] as string).send(await readFile(file)))
   }
+  const analytics = options.analytics ?? new Analytics(options.store)
+  if (options.analytics === undefined) app.addHook('onClose', async () => analytics.close())
   await app.register(async function api (scope) {
     scope.addHook('onRequest', async request => checkBearer(request.headers.authorization, options.token))
     await scope.register(eventsRoutes(options.store))
     await scope.register(statsRoutes(options.stats))
+    await scope.register(liveRoutes(options.stats))
+    await scope.register(queryRoutes(analytics))
+    await scope.register(personsRoutes(analytics))
     await scope.register(experimentsRoutes(options.store, options.experiments ?? {}))
     if (options.cluster) await scope.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
     else scope.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))

@@ -107,13 +107,20 @@ test('the dashboard should refuse every spelling of an API path without the toke
     '/api/events', '/api/stats', '/api/failed', '/api/cluster', '/api/experiments', '/api/experiments/x?conversion=A',
     '/%61pi/events', '/ap%69/cluster', '/api/%65vents', '/%61%70%69/stats', '/api/stats/', '/api//stats', '/api/stats?',
     `http://${host}/api/stats`, `http://evil.example/api/events`, 'HTTP://127.0.0.1/api/failed', '/api/./stats', '/x/../api/stats',
+    '/api/persons?q=', '/api/persons/u1', '/%61pi/persons/u1', '/api/query/schema', '/api/query/events', '/api/live', '/ap%69/live',
   ]
-  for (const method of ['GET', 'HEAD']) {
+  for (const method of ['GET', 'HEAD', 'DELETE']) {
     for (const target of targets) {
       const response = await rawRequest(url, `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
       assert.ok(response.status === 401 || response.status === 404 || response.status === 400, `${method} ${target} answered ${response.status}: ${response.body.slice(0, 120)}`)
-      assert.doesNotMatch(response.body, /"(events|minutes|failed|health|experiments)"\s*:/, `${method} ${target} leaked data`)
+      assert.doesNotMatch(response.body, /"(events|minutes|failed|health|experiments|persons|distinctIds|anyOf)"\s*:/, `${method} ${target} leaked data`)
     }
+  }
+  for (const target of ['/api/query', '/%61pi/query', '/api/query/']) {
+    const body = '{"kind":"sessions"}'
+    const response = await rawRequest(url, `POST ${target} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+    assert.ok(response.status === 401 || response.status === 404, `POST ${target} answered ${response.status}`)
+    assert.doesNotMatch(response.body, /"points"/)
   }
   // The same spellings with the token reach the data, so the refusals above are the token's doing.
   const authorised = await rawRequest(url, `GET /%61pi/stats HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`)

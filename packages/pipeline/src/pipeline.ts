@@ -33,6 +33,8 @@ export interface PipelineOptions {
   pii?: Partial<PiiRules>
   experiments?: Record<string, ExperimentConfig>
   lateAfterMs?: number
+  /** Events older than this many days are deleted; default: kept. */
+  retentionDays?: number | undefined
   /** The collector's timeouts and connection cap. */
   httpLimits?: Partial<HttpLimits>
   registry?: Registry | undefined
@@ -60,7 +62,7 @@ export async function startPipeline (options: PipelineOptions): Promise<Pipeline
   try {
     processors = await startProcessorService({
       ...common, topics, producer, databaseUrl: options.databaseUrl, duckdbPath: options.duckdbPath, groupPrefix: options.groupPrefix,
-      trackingPlans: options.trackingPlans, pii: options.pii, lateAfterMs: options.lateAfterMs,
+      trackingPlans: options.trackingPlans, pii: options.pii, lateAfterMs: options.lateAfterMs, retentionDays: options.retentionDays,
     })
     const { collector } = await startCollectorService({
       ...common, topics, producer, writeKeys: options.writeKeys, port: options.collectorPort, host: options.collectorHost,

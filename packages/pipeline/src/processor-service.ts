@@ -5,6 +5,7 @@ import type { SecurityOptions, TackleConsumer, TackleProducer } from '@tackle/cl
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { LiveStats } from './analytics/live-stats.ts'
+import { PipelineError, PipelineErrorCodes } from './errors.ts'
 import { collectorProducer } from './collector-service.ts'
 import type { FailedEvent, PipelineEvent } from './event.ts'
 import { defaultPiiRules, type PiiRules } from './processors/pii.ts'
@@ -25,6 +26,8 @@ export interface ProcessorServiceOptions {
   trackingPlans?: Record<string, TrackingPlan> | undefined
   pii?: Partial<PiiRules> | undefined
   lateAfterMs?: number | undefined
+  /** Events older than this many days (by event time) are deleted, checked hourly; default: kept. */
+  retentionDays?: number | undefined
   /** Share a producer for failure records; otherwise the service makes and closes its own. */
   producer?: TackleProducer | undefined
   registry?: Registry | undefined
@@ -41,6 +44,23 @@ export interface ProcessorService {
   close (): Promise<void>
 }
 
+const RETENTION_CHECK_MS = 3_600_000
+
+/** Deletes events past the retention now and every hour; returns the stop. */
+function enforceRetention (store: EventStore, days: number, logger: Logger | undefined): () => Promise<void> {
+  if (!(Number.isFinite(days) && days > 0)) throw new PipelineError(PipelineErrorCodes.INVALID_OPTIONS, `retentionDays must be a positive number of days, got ${JSON.stringify(days)}`)
+  const sweep = () => store.deleteEventsBefore(new Date(Date.now() - days * 86_400_000))
+    .then(n => { if (n > 0) logger?.info({ deleted: n, retentionDays: days }, 'deleted events past the retention setting') })
+    .catch(error => logger?.warn({ err: error }, 'deleting events past the retention setting failed; trying again in an hour'))
+  let running = sweep()
+  const timer = setInterval(() => { running = sweep() }, RETENTION_CHECK_MS)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
+}
+
 export async function startProcessorService (options: ProcessorServiceOptions): Promise<ProcessorService> {
   const plans = new TrackingPlans(options.trackingPlans)
   const store = await openStore({ databaseUrl: options.databaseUrl, duckdbPath: options.duckdbPath })
@@ -51,6 +71,9 @@ export async function startProcessorService (options: ProcessorServiceOptions): 
   }
   try {
     const stats = new LiveStats({ lateAfterMs: options.lateAfterMs })
+    // Before the consumers start, so no event is counted both from the store and as it arrives.
+    await stats.rebuildFrom(store).catch(error => options.logger?.warn({ err: error }, 'the live aggregates could not be rebuilt from the store; they start empty'))
+    if (options.retentionDays !== undefined) closers.push(enforceRetention(store, options.retentionDays, options.logger))
     const common = { bootstrapBrokers: options.bootstrapBrokers, security: options.security, registry: options.registry, logger: options.logger }
     const producer = options.producer ?? collectorProducer(common)
     if (options.producer === undefined) closers.push(() => producer.close({ timeoutMs: 30_000 }))

@@ -40,6 +40,7 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
         maxEventBytes: settings.maxEventBytes,
         maxBatchBytes: settings.maxBatchBytes,
         lateAfterMs: settings.lateAfterMs,
+        retentionDays: settings.retentionDays,
         trackingPlans: settings.trackingPlans,
         pii: settings.pii,
         experiments: settings.experiments,

@@ -1,5 +1,10 @@
-// The dashboard page: polls the JSON API with the bearer token and renders with textContent
-// only, since event names and properties come from anyone holding a write key.
+// The dashboard page: the JSON API with the bearer token, the live page pushed as server-sent
+// events, and rendering with textContent only, since event names and properties come from anyone
+// holding a write key.
+import { timeChart } from './charts.js'
+import { setUpInsights, showInsights } from './insights.js'
+import { setUpPersons, showPersons } from './persons.js'
+
 const tokenKey = 'tackle-dashboard-token'
 const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token')
 if (fromFragment) {
@@ -8,9 +13,11 @@ if (fromFragment) {
 }
 const $ = (id) => document.getElementById(id)
 const latencyHistory = []
+const auth = () => ({ authorization: `Bearer ${localStorage.getItem(tokenKey) ?? ''}` })
 
-async function api (path) {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${localStorage.getItem(tokenKey) ?? ''}` } })
+async function api (path, init = {}) {
+  const headers = { ...auth(), ...(init.body ? { 'content-type': 'application/json' } : {}) }
+  const response = await fetch(path, { ...init, headers })
   if (response.status === 401) {
     $('login').hidden = false
     throw new Error('the dashboard token is missing or wrong')
@@ -36,29 +43,92 @@ function fill (tbody, rows) {
 const time = (iso) => iso ? new Date(iso).toLocaleTimeString() : ''
 const percent = (x, digits = 1) => x === null || x === undefined ? '–' : `${(x * 100).toFixed(digits)}%`
 
+let snapshot = null
+const streamed = []
+
+function renderStream () {
+  const filter = $('filter').value.trim()
+  const shown = streamed.filter(e => !filter || e.event === filter).slice(0, 50)
+  fill('events', shown.map(e => [time(e.timestamp), e.type, e.event ?? '', e.userId ?? e.anonymousId ?? '', e.source, `${Date.parse(e.storedAt) - Date.parse(e.receivedAt)} ms`]))
+}
+
+function renderCharts () {
+  const s = snapshot
+  if (!s || current() !== 'charts') return
+  $('active1').textContent = s.activeUsers.last1m
+  $('active5').textContent = s.activeUsers.last5m
+  $('p50').textContent = s.latencyMs.p50 === null ? '–' : `${s.latencyMs.p50} ms`
+  $('p99').textContent = s.latencyMs.p99 === null ? '–' : `${s.latencyMs.p99} ms`
+  $('failrate').textContent = percent(s.failedRate5m)
+  $('late').textContent = s.late
+  const recent = s.minutes.slice(-60)
+  const byEvent = {}
+  for (const m of recent) for (const [name, n] of Object.entries(m.byEvent)) byEvent[name] = (byEvent[name] ?? 0) + n
+  const top = Object.entries(byEvent).sort((a, b) => b[1] - a[1])
+  const names = top.slice(0, 6).map(([name]) => name)
+  const series = names.map(name => ({ name, points: recent.map(m => ({ t: m.minute, value: m.byEvent[name] ?? 0 })) }))
+  if (top.length > names.length) series.push({ name: 'other events', points: recent.map(m => ({ t: m.minute, value: m.total - names.reduce((n, name) => n + (m.byEvent[name] ?? 0), 0) })) })
+  series.push({ name: 'failed', points: recent.map(m => ({ t: m.minute, value: m.failed })) })
+  timeChart($('throughput'), { series, yName: 'events per minute', xName: 'minute (event time)', bars: true, stack: true })
+  timeChart($('latency'), { series: [{ name: 'p99 receipt → stored', points: latencyHistory }], yName: 'milliseconds', xName: 'reading time' })
+  fill('by-event', top.map(([name, n]) => [name, n]))
+}
+
+/** The pushed stream: fetch, not EventSource, so the token goes in a header. Reconnects on its own. */
+async function live () {
+  for (;;) {
+    try {
+      const response = await fetch('/api/live', { headers: auth() })
+      if (response.status === 401) { $('login').hidden = false; await new Promise(resolve => setTimeout(resolve, 2000)); continue }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+      let buffer = ''
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        buffer += value
+        let end
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          const type = /^event: (.*)$/m.exec(message)?.[1]
+          const data = /^data: (.*)$/m.exec(message)?.[1]
+          if (!type || data === undefined) continue
+          const body = JSON.parse(data)
+          if (type === 'snapshot') {
+            snapshot = body
+            if (body.latencyMs.p99 !== null) latencyHistory.push({ t: body.now, value: body.latencyMs.p99 })
+            if (latencyHistory.length > 300) latencyHistory.shift()
+            renderCharts()
+          } else if (type === 'events') {
+            streamed.unshift(...body.events.reverse())
+            streamed.length = Math.min(streamed.length, 500)
+            if (current() === 'stream') renderStream()
+          }
+          $('status').textContent = `live ${new Date().toLocaleTimeString()}`
+        }
+      }
+    } catch (error) {
+      $('status').textContent = `live stream: ${error.message}; reconnecting`
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000))
+  }
+}
+
 const pages = {
   async stream () {
-    const filter = $('filter').value.trim()
-    const { events } = await api(`/api/events?limit=50${filter ? `&event=${encodeURIComponent(filter)}` : ''}`)
-    fill('events', events.map(e => [time(e.timestamp), e.type, e.event ?? '', e.userId ?? e.anonymousId ?? '', e.source, `${Date.parse(e.storedAt) - Date.parse(e.receivedAt)} ms`]))
+    // What was stored before the page opened; the stream adds what comes after.
+    if (streamed.length === 0) {
+      const { events } = await api('/api/events?limit=50')
+      streamed.push(...events)
+    }
+    renderStream()
   },
   async charts () {
-    const s = await api('/api/stats')
-    $('active1').textContent = s.activeUsers.last1m
-    $('active5').textContent = s.activeUsers.last5m
-    $('p50').textContent = s.latencyMs.p50 === null ? '–' : `${s.latencyMs.p50} ms`
-    $('p99').textContent = s.latencyMs.p99 === null ? '–' : `${s.latencyMs.p99} ms`
-    $('failrate').textContent = percent(s.failedRate5m)
-    $('late').textContent = s.late
-    const recent = s.minutes.slice(-60)
-    bars($('throughput'), recent.map(m => m.total))
-    if (s.latencyMs.p99 !== null) latencyHistory.push(s.latencyMs.p99)
-    if (latencyHistory.length > 120) latencyHistory.shift()
-    line($('latency'), latencyHistory)
-    const byEvent = {}
-    for (const m of recent) for (const [name, n] of Object.entries(m.byEvent)) byEvent[name] = (byEvent[name] ?? 0) + n
-    fill('by-event', Object.entries(byEvent).sort((a, b) => b[1] - a[1]).map(([name, n]) => [name, n]))
+    snapshot ??= await api('/api/stats')
+    renderCharts()
   },
+  insights: (params) => showInsights(api, params),
+  persons: (params) => showPersons(api, params),
   async failed () {
     const { failed } = await api('/api/failed?limit=100')
     fill('failures', failed.map(f => [new Date(f.failedAt).toLocaleString(), f.step, f.reason, f.messageId ?? '']))
@@ -101,38 +171,18 @@ async function showExperiment () {
   }))
 }
 
-function bars (svg, values) {
-  const max = Math.max(1, ...values)
-  const width = 600 / Math.max(1, values.length)
-  svg.replaceChildren(...values.map((v, i) => {
-    const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect')
-    const h = (v / max) * 150
-    Object.entries({ x: i * width + 1, y: 155 - h, width: Math.max(1, width - 2), height: h, fill: '#5fa8ff' }).forEach(([k, val]) => rect.setAttribute(k, String(val)))
-    return rect
-  }))
+const route = () => {
+  const [name, query = ''] = location.hash.slice(1).split('?')
+  return { name: Object.hasOwn(pages, name) ? name : 'stream', params: new URLSearchParams(query) }
 }
-
-function line (svg, values) {
-  const max = Math.max(1, ...values)
-  const step = 600 / Math.max(1, values.length - 1)
-  const path = document.createElementNS('http://www.w3.org/2000/svg', 'polyline')
-  path.setAttribute('points', values.map((v, i) => `${i * step},${155 - (v / max) * 150}`).join(' '))
-  path.setAttribute('fill', 'none')
-  path.setAttribute('stroke', '#b3261e')
-  svg.replaceChildren(path)
-}
-
-function current () {
-  const name = location.hash.slice(1) || 'stream'
-  return Object.hasOwn(pages, name) ? name : 'stream'
-}
+const current = () => route().name
 
 async function refresh () {
-  const name = current()
+  const { name, params } = route()
   for (const section of document.querySelectorAll('[data-page]')) section.hidden = section.dataset.page !== name
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === `#${name}`)
   try {
-    await pages[name]()
+    await pages[name](params)
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}`
   } catch (error) {
     $('status').textContent = error.message
@@ -142,6 +192,11 @@ async function refresh () {
 $('login').addEventListener('submit', (e) => { e.preventDefault(); localStorage.setItem(tokenKey, $('token').value); $('login').hidden = true; refresh() })
 $('experiment-form').addEventListener('submit', (e) => { e.preventDefault(); showExperiment().catch(error => { $('status').textContent = error.message }) })
 $('experiment').addEventListener('change', () => { $('conversion').value = $('experiment').selectedOptions[0]?.dataset.conversion ?? '' })
+$('filter').addEventListener('input', renderStream)
+setUpInsights(refresh)
+setUpPersons(api, refresh)
 window.addEventListener('hashchange', refresh)
 refresh()
-setInterval(() => { if (current() !== 'experiments') refresh() }, 2000)
+live()
+// The pages the stream does not carry are read again every few seconds while shown.
+setInterval(() => { if (current() === 'failed' || current() === 'cluster') refresh() }, 5000)

@@ -6,6 +6,7 @@
 // clock would keep it for ever), at most MAX_NAMES_PER_MINUTE names per minute (the rest count
 // as "(other)"), and at most MAX_ACTIVE_USERS users remembered.
 import { identityOf, type FailedEvent, type PipelineEvent } from '../event.ts'
+import type { EventStore } from '../store/event-store.ts'
 
 export interface MinuteCounts {
   /** Start of the minute, ISO 8601. */
@@ -50,6 +51,7 @@ export class LiveStats {
   readonly #retentionMinutes: number
   readonly #lateAfterMs: number
   readonly #now: () => number
+  readonly #listeners = new Set<(events: readonly PipelineEvent[], storedAt: Date) => void>()
   #stored = 0
   #failed = 0
   #late = 0
@@ -79,6 +81,54 @@ export class LiveStats {
       this.#latencies.push([stored, stored - received])
       this.#arrivals.push([received, false])
       this.#stored++
+    }
+    this.#prune()
+    for (const listener of this.#listeners) {
+      try {
+        listener(events, storedAt)
+      } catch {
+        // A listener (a dashboard's live stream) must not break the store processor's bookkeeping.
+      }
+    }
+  }
+
+  /** Calls the listener with every batch of newly stored events; returns the unsubscribe. */
+  onStored (listener: (events: readonly PipelineEvent[], storedAt: Date) => void): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+
+  /**
+   * Fills the per-minute counts, the failures and the active users from what the store already
+   * holds, so a restart does not begin with empty charts. Latency and the counters since start
+   * stay empty: the store does not remember them. Call it before the processors start.
+   */
+  async rebuildFrom (store: EventStore): Promise<void> {
+    const now = this.#now()
+    const since = new Date(now - this.#retentionMinutes * MINUTE).toISOString()
+    const d = store.dialect
+    const minutes = await store.query(`SELECT floor(${d.epochMs('timestamp')} / ${MINUTE}) * ${MINUTE} AS minute, coalesce(event, type) AS name, count(*) AS n
+      FROM events WHERE timestamp >= $1::TIMESTAMPTZ GROUP BY 1, 2 ORDER BY 3 DESC`, [since])
+    for (const row of minutes) {
+      const bucket = this.#bucket(Number(row.minute))
+      if (!bucket) continue
+      const n = Number(row.n)
+      bucket.total += n
+      const given = String(row.name)
+      const name = bucket.byEvent.has(given) || bucket.byEvent.size < MAX_NAMES_PER_MINUTE ? given : OTHER_EVENTS
+      bucket.byEvent.set(name, (bucket.byEvent.get(name) ?? 0) + n)
+    }
+    const failed = await store.query(`SELECT floor(${d.epochMs('received_at')} / ${MINUTE}) * ${MINUTE} AS minute, count(*) AS n FROM failed_events WHERE received_at >= $1::TIMESTAMPTZ GROUP BY 1`, [since])
+    for (const row of failed) {
+      const bucket = this.#bucket(Number(row.minute))
+      if (bucket) bucket.failed += Number(row.n)
+    }
+    const active = await store.query(`SELECT write_key, coalesce(user_id, anonymous_id, '') AS who, ${d.epochMs('max(timestamp)')} AS at
+      FROM events WHERE timestamp >= $1::TIMESTAMPTZ GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ${MAX_ACTIVE_USERS}`, [new Date(now - 5 * MINUTE).toISOString()])
+    for (const row of active.reverse()) {
+      const who = `${String(row.write_key)}:${String(row.who)}`
+      const at = Math.min(Number(row.at), now)
+      if (at > (this.#lastSeen.get(who) ?? 0)) this.#lastSeen.set(who, at)
     }
     this.#prune()
   }

@@ -6,17 +6,27 @@ import { dirname } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
-import { SqlEventStore, type Row } from './sql-store.ts'
+import type { Row } from './event-store.ts'
+import { SqlEventStore } from './sql-store.ts'
 import { writeError } from './store-refusal.ts'
-import { eventRow, insertFailuresSql, moveStagedSql, schemaStatements, STAGING_TABLE, stagingStatements, uniqueEvents, type Dialect } from './sql.ts'
+import { identityStatements, type Statement } from './identity-sql.ts'
+import { eventRow, literal, insertFailuresSql, moveStagedSql, schemaStatements, STAGING_TABLE, stagingStatements, uniqueEvents, type Dialect } from './sql.ts'
 
-const DUCKDB: Dialect = { json: 'JSON', text: 'VARCHAR', epochMs: column => `epoch_ms(${column})` }
+const DUCKDB: Dialect = {
+  json: 'JSON',
+  text: 'VARCHAR',
+  epochMs: column => `epoch_ms(${column})`,
+  // A JSON Pointer (RFC 6901), whose escaping is defined: a JSONPath would read `$browser` as a path.
+  jsonText: (column, key) => `json_extract_string(${column}, ${literal(`/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)})`,
+  toNumber: text => `TRY_CAST(${text} AS DOUBLE)`,
+  binary: text => text,
+}
 
 type Param = string | number | null
 
 export class DuckDbStore extends SqlEventStore {
   readonly engine = 'duckdb' as const
-  protected readonly dialect = DUCKDB
+  readonly dialect = DUCKDB
   readonly #instance: DuckDBInstance
   readonly #connection: DuckDBConnection
   #queue: Promise<unknown> = Promise.resolve()
@@ -53,8 +63,21 @@ export class DuckDbStore extends SqlEventStore {
     await this.#serial(() => this.#connection.run(sql, params))
   }
 
-  protected async rows (sql: string, params: readonly Param[]): Promise<Row[]> {
+  async query (sql: string, params: readonly Param[]): Promise<Row[]> {
     return this.#serial(async () => (await this.#connection.runAndReadAll(sql, [...params])).getRowObjectsJS() as Row[])
+  }
+
+  async transaction (statements: readonly Statement[]): Promise<void> {
+    await this.#serial(async () => {
+      await this.#connection.run('BEGIN TRANSACTION')
+      try {
+        for (const { sql, params } of statements) await this.#connection.run(sql, params)
+        await this.#connection.run('COMMIT')
+      } catch (error) {
+        await this.#connection.run('ROLLBACK').catch(() => undefined)
+        throw error
+      }
+    })
   }
 
   async insertEvents (events: readonly PipelineEvent[], storedAt: Date): Promise<PipelineEvent[]> {
@@ -78,6 +101,7 @@ export class DuckDbStore extends SqlEventStore {
         const rows = (await this.#connection.runAndReadAll(moveStagedSql(DUCKDB))).getRowObjectsJS()
         for (const row of rows) inserted.push(byKey.get(`${String(row.write_key)}\0${String(row.message_id)}`) as PipelineEvent)
         await this.#connection.run(`DELETE FROM ${STAGING_TABLE}`)
+        for (const { sql, params } of identityStatements(unique)) await this.#connection.run(sql, params)
         await this.#connection.run('COMMIT')
       } catch (error) {
         await this.#connection.run('ROLLBACK').catch(() => undefined)

@@ -1,6 +1,8 @@
 // What the processors and the dashboard need from a store; DuckDB (embedded, the default) and
 // PostgreSQL implement it, and one shared test suite runs against each.
 import type { FailedEvent, PipelineEvent } from '../event.ts'
+import type { Statement } from './identity-sql.ts'
+import type { Dialect } from './sql.ts'
 
 export interface StoredEvent extends PipelineEvent {
   storedAt: string
@@ -23,8 +25,16 @@ export interface ExperimentSummary {
   lastSeen: string
 }
 
+export type Row = Record<string, unknown>
+
 export interface EventStore {
   readonly engine: 'duckdb' | 'postgres'
+  /** How this engine spells what the two dialects do not share, for the analytics package's SQL. */
+  readonly dialect: Dialect
+  /** A read ($1, $2, ... parameters), for the analytics package's queries. */
+  query (sql: string, params: ReadonlyArray<string | number | null>): Promise<Row[]>
+  /** Statements run in one transaction: all of them or none. */
+  transaction (statements: readonly Statement[]): Promise<void>
   /**
    * Stores the events whose (writeKey, messageId) it has not stored before, all in one
    * transaction, and returns those: the dedupe that makes SDK retries and replays harmless.
@@ -46,5 +56,7 @@ export interface EventStore {
    * who did the conversion event at or after that first exposure.
    */
   experimentCounts (experimentId: string, conversionEvent: string): Promise<VariantCounts[]>
+  /** The retention setting's work: deletes events that happened before the cutoff; returns how many. */
+  deleteEventsBefore (cutoff: Date): Promise<number>
   close (): Promise<void>
 }

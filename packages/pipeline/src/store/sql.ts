@@ -4,17 +4,38 @@
 import { createHash } from 'node:crypto'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import type { StoredEvent, StoredFailure } from './event-store.ts'
+import { identitySchemaStatements } from './identity-sql.ts'
 import { storableCopy, storableText, storableTimestamp } from './storable-copy.ts'
 
 export interface Dialect {
   json: 'JSON' | 'JSONB'
   text: 'VARCHAR' | 'TEXT'
   epochMs (column: string): string
+  /** A top-level key of a JSON column as text; the key is a literal, PostHog's `$`-keys included. */
+  jsonText (column: string, key: string): string
+  /** A text expression as a double, or NULL when it is not a number (never an error). */
+  toNumber (text: string): string
+  /** Text compared byte by byte, so ties sort alike on both engines whatever the database's collation. */
+  binary (text: string): string
 }
+
+/** A string as a SQL literal. */
+export function literal (value: string): string {
+  return `'${value.replaceAll("'", "''")}'`
+}
+
+/** The distinct id an event counts under, and the person that id resolves to (events `e`, person_ids `m`). */
+export const DISTINCT_ID = 'coalesce(e.user_id, e.anonymous_id)'
+export const PERSON_ID = `coalesce(m.person_id, ${DISTINCT_ID})`
+export const PERSON_JOIN = `LEFT JOIN person_ids m ON m.distinct_id = ${DISTINCT_ID}`
 
 export const EXPOSURE_EVENT = 'Experiment Viewed'
 
 export function schemaStatements (d: Dialect): string[] {
+  return [...eventSchemaStatements(d), ...identitySchemaStatements(d)]
+}
+
+function eventSchemaStatements (d: Dialect): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS events (
       write_key ${d.text} NOT NULL, message_id ${d.text} NOT NULL, type ${d.text} NOT NULL, event ${d.text},
@@ -102,12 +123,17 @@ export function insertFailuresSql (d: Dialect, failures: readonly FailedEvent[])
   return { sql: `INSERT INTO failed_events (${FAILURE_COLUMNS.join(', ')}) VALUES ${placeholders(d, FAILURE_COLUMNS, unique.size)} ON CONFLICT DO NOTHING`, params }
 }
 
+/** The columns rowToEvent reads back into a StoredEvent. */
+export function storedEventColumns (d: Dialect): string {
+  return `write_key, message_id, type, event, user_id, anonymous_id, ${d.epochMs('timestamp')} AS timestamp, ${d.epochMs('original_timestamp')} AS original_timestamp,
+      ${d.epochMs('sent_at')} AS sent_at, ${d.epochMs('received_at')} AS received_at, ${d.epochMs('stored_at')} AS stored_at, source, ip,
+      CAST(properties AS ${d.text}) AS properties, CAST(traits AS ${d.text}) AS traits, CAST(context AS ${d.text}) AS context`
+}
+
 export function recentEventsSql (d: Dialect, query: { event?: string | undefined, limit: number }): { sql: string, params: Array<string | number> } {
   const where = query.event === undefined ? '' : 'WHERE event = $2'
   return {
-    sql: `SELECT write_key, message_id, type, event, user_id, anonymous_id, ${d.epochMs('timestamp')} AS timestamp, ${d.epochMs('original_timestamp')} AS original_timestamp,
-      ${d.epochMs('sent_at')} AS sent_at, ${d.epochMs('received_at')} AS received_at, ${d.epochMs('stored_at')} AS stored_at, source, ip,
-      CAST(properties AS ${d.text}) AS properties, CAST(traits AS ${d.text}) AS traits, CAST(context AS ${d.text}) AS context
+    sql: `SELECT ${storedEventColumns(d)}
       FROM events ${where} ORDER BY received_at DESC, timestamp DESC LIMIT $1`,
     params: query.event === undefined ? [query.limit] : [query.limit, query.event],
   }
@@ -122,23 +148,26 @@ export function recentFailuresSql (d: Dialect, limit: number): { sql: string, pa
 }
 
 export function experimentsSql (d: Dialect): { sql: string, params: string[] } {
+  const id = d.jsonText('e.properties', 'experiment_id')
   return {
-    sql: `SELECT (properties->>'experiment_id') AS experiment_id, count(DISTINCT coalesce(user_id, anonymous_id)) AS users,
-      ${d.epochMs('min(timestamp)')} AS first_seen, ${d.epochMs('max(timestamp)')} AS last_seen
-      FROM events WHERE event = $1 AND (properties->>'experiment_id') IS NOT NULL GROUP BY 1 ORDER BY 4 DESC`,
+    sql: `SELECT ${id} AS experiment_id, count(DISTINCT ${PERSON_ID}) AS users,
+      ${d.epochMs('min(e.timestamp)')} AS first_seen, ${d.epochMs('max(e.timestamp)')} AS last_seen
+      FROM events e ${PERSON_JOIN} WHERE e.event = $1 AND ${id} IS NOT NULL GROUP BY 1 ORDER BY 4 DESC`,
     params: [EXPOSURE_EVENT],
   }
 }
 
-export function experimentCountsSql (experimentId: string, conversionEvent: string): { sql: string, params: string[] } {
+/** Per variant, on resolved persons: an exposure while anonymous and a purchase after sign-in are one person's. */
+export function experimentCountsSql (d: Dialect, experimentId: string, conversionEvent: string): { sql: string, params: string[] } {
   return {
     sql: `WITH exposures AS (
         SELECT DISTINCT ON (uid) uid, variant, first_seen FROM (
-          SELECT coalesce(user_id, anonymous_id) AS uid, (properties->>'variation_id') AS variant, timestamp AS first_seen
-          FROM events WHERE event = $1 AND (properties->>'experiment_id') = $2 AND (properties->>'variation_id') IS NOT NULL
-        ) AS x ORDER BY uid, first_seen
+          SELECT ${PERSON_ID} AS uid, ${d.jsonText('e.properties', 'variation_id')} AS variant, e.timestamp AS first_seen
+          FROM events e ${PERSON_JOIN} WHERE e.event = $1 AND ${d.jsonText('e.properties', 'experiment_id')} = $2 AND ${d.jsonText('e.properties', 'variation_id')} IS NOT NULL
+        ) AS x ORDER BY uid, first_seen, variant
       ), converted AS (
-        SELECT DISTINCT x.uid FROM exposures x JOIN events e ON coalesce(e.user_id, e.anonymous_id) = x.uid AND e.event = $3 AND e.timestamp >= x.first_seen
+        SELECT DISTINCT x.uid FROM exposures x JOIN (SELECT ${PERSON_ID} AS uid, e.timestamp FROM events e ${PERSON_JOIN} WHERE e.event = $3) c
+          ON c.uid = x.uid AND c.timestamp >= x.first_seen
       )
       SELECT x.variant AS variant, count(*) AS users, count(c.uid) AS conversions
       FROM exposures x LEFT JOIN converted c ON c.uid = x.uid GROUP BY x.variant ORDER BY x.variant`,

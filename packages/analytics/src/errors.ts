@@ -1,0 +1,38 @@
+export const AnalyticsErrorCodes = {
+  BAD_QUERY: 'TACKLE_ANALYTICS_BAD_QUERY',
+  PERSON_NOT_FOUND: 'TACKLE_ANALYTICS_PERSON_NOT_FOUND',
+  QUERY_FAILED: 'TACKLE_ANALYTICS_QUERY_FAILED',
+} as const
+
+export type AnalyticsErrorCode = (typeof AnalyticsErrorCodes)[keyof typeof AnalyticsErrorCodes]
+
+export const analyticsErrorFixes: Record<AnalyticsErrorCode, string> = {
+  TACKLE_ANALYTICS_BAD_QUERY: 'Correct the query field named in the message; `GET /api/query/schema` (or `tackle query --schema`) prints the schema.',
+  TACKLE_ANALYTICS_PERSON_NOT_FOUND: 'Check the id: any id the person was seen under finds it (a user id, an anonymous id, an alias).',
+  TACKLE_ANALYTICS_QUERY_FAILED: 'The store could not run the query: check that it is reachable (TACKLE_DATABASE_URL, or the DuckDB file) and try again.',
+}
+
+const HTTP_STATUS: Record<AnalyticsErrorCode, number> = {
+  TACKLE_ANALYTICS_BAD_QUERY: 400,
+  TACKLE_ANALYTICS_PERSON_NOT_FOUND: 404,
+  TACKLE_ANALYTICS_QUERY_FAILED: 503,
+}
+
+export class AnalyticsError extends Error {
+  readonly code: AnalyticsErrorCode
+  readonly canRetry: boolean
+  readonly fix: string
+  readonly statusCode: number
+  /** The query field at fault, as a JSON pointer ("/steps/1/event"), for a bad query. */
+  readonly field: string | undefined
+
+  constructor (code: AnalyticsErrorCode, message: string, options: { cause?: unknown, field?: string } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'AnalyticsError'
+    this.code = code
+    this.canRetry = code === AnalyticsErrorCodes.QUERY_FAILED
+    this.fix = analyticsErrorFixes[code]
+    this.statusCode = HTTP_STATUS[code]
+    this.field = options.field
+  }
+}

@@ -1,0 +1,13 @@
+// The insight query API: POST /api/query takes one typed query (the schema is at
+// GET /api/query/schema) and answers with its result; a malformed one gets 400 naming the field.
+// GET /api/query/events lists the event names to pick from.
+import type { FastifyInstance } from 'fastify'
+import { InsightQuerySchema, type Analytics } from '@tackle/analytics'
+
+export function queryRoutes (analytics: Analytics) {
+  return async function plugin (app: FastifyInstance): Promise<void> {
+    app.get('/api/query/schema', async () => InsightQuerySchema)
+    app.get('/api/query/events', async () => ({ events: await analytics.eventNames() }))
+    app.post('/api/query', async request => analytics.query(request.body))
+  }
+}
