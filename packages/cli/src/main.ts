@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { auditCommand } from './commands/audit.ts'
 import { brokerCommand } from './commands/broker.ts'
 import { eventsCommand } from './commands/events.ts'
+import { queryCommand } from './commands/query.ts'
 import { exporterCommand } from './commands/exporter.ts'
 import { healthCommand } from './commands/health.ts'
 import { kafkaCommand } from './commands/kafka.ts'
@@ -32,6 +33,7 @@ Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_*), then tackle.co
     .addCommand(lagCommand())
     .addCommand(exporterCommand())
     .addCommand(eventsCommand())
+    .addCommand(queryCommand())
     .addCommand(verifyCommand())
   applyRecursively(root, c => c.exitOverride().showHelpAfterError('(run with --help for usage)'))
   return root

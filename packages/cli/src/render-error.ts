@@ -25,6 +25,7 @@ const EXIT_BY_CODE: Readonly<Record<string, ExitCode>> = {
   TACKLE_VERIFY_INVALID_OPTIONS: ExitCodes.USAGE,
   TACKLE_PIPELINE_INVALID_OPTIONS: ExitCodes.USAGE,
   TACKLE_DASHBOARD_INVALID_OPTIONS: ExitCodes.USAGE,
+  TACKLE_ANALYTICS_BAD_QUERY: ExitCodes.USAGE,
 }
 
 export function exitCodeOf (error: unknown): ExitCode {

@@ -25,13 +25,14 @@ export function tackleEnv (overrides: Record<string, string | undefined> = {}): 
   return env
 }
 
-export function runTackle (args: readonly string[], options: { env?: Record<string, string | undefined>, cwd?: string } = {}): Promise<TackleRun> {
+export function runTackle (args: readonly string[], options: { env?: Record<string, string | undefined>, cwd?: string, input?: string } = {}): Promise<TackleRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TACKLE_BIN, args, { env: tackleEnv(options.env), cwd: options.cwd ?? tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(TACKLE_BIN, args, { env: tackleEnv(options.env), cwd: options.cwd ?? tmpdir(), stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    if (options.input !== undefined) child.stdin?.end(options.input)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
     child.on('error', reject)
     child.on('close', code => resolve({ code: code ?? -1, stdout, stderr }))
   })

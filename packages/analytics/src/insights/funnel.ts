@@ -61,17 +61,34 @@ export async function funnel (store: EventStore, query: FunnelQuery, range: Quer
   const excluded = exclusions.map((x, j) => `(e.event = ${p.add(x.event)} AND ${filtersSql(d, p, x.filters)}) AS x${j}`)
   const names = order === 'strict' ? undefined : [...new Set([...query.steps.map(s => s.event), ...exclusions.map(x => x.event)])]
   const from = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, names, filters: query.filters }, bd?.join)
+  // One step's events read straight from the table, its event name in the scan's filter.
+  const stepRows = (k: number): string => {
+    const step = query.steps[k] as FunnelQuery['steps'][number]
+    const rows = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, names: [step.event], filters: [...(query.filters ?? []), ...(step.filters ?? [])] }, k === 0 ? bd?.join : undefined)
+    return `(SELECT ${d.partitionKey(PERSON_ID)} AS person, ${d.epochMs('e.timestamp')} AS tms${k === 0 ? `, e.message_id AS mid, ${bd ? bd.value : `CAST(NULL AS ${d.text})`} AS bd` : ''} ${rows})`
+  }
+  // Rows are told apart, and ties at one millisecond ordered, by message id. Only a step that
+  // repeats the step before's event needs the position of the event that matched (so that one
+  // event cannot fill both): then each row gets its rank in that order, at the cost of a sort.
+  // Otherwise the events are not kept between steps: each step reads its own from the table.
+  const repeats = order === 'ordered' && query.steps.some((s, k) => k > 0 && s.event === query.steps[k - 1]?.event)
   const ctes = [
-    `base AS (SELECT ${PERSON_ID} AS person, ${d.epochMs('e.timestamp')} AS tms, e.message_id AS mid, ${bd ? bd.value : `CAST(NULL AS ${d.text})`} AS bd, ${[...matches, ...excluded].join(', ')} ${from})`,
-    `seq AS (SELECT base.*, row_number() OVER (PARTITION BY person ORDER BY tms, ${d.binary('mid')}) AS sq FROM base)`,
+    `base AS ${repeats ? '' : 'NOT MATERIALIZED '}(SELECT ${d.partitionKey(PERSON_ID)} AS person, ${d.epochMs('e.timestamp')} AS tms, e.message_id AS mid, ${bd ? bd.value : `CAST(NULL AS ${d.text})`} AS bd, ${[...matches, ...excluded].join(', ')} ${from})`,
   ]
-  const attempts = order === 'strict' ? strictAttempts(ctes, n, windowMs) : order === 'any' ? anyOrderAttempts(ctes, n, windowMs) : orderedAttempts(ctes, query, windowMs)
+  ctes.push(repeats
+    ? `seq AS (SELECT base.*, row_number() OVER (PARTITION BY person ORDER BY tms, ${d.binary('mid')}) AS sq FROM base)`
+    : 'seq AS NOT MATERIALIZED (SELECT base.*, mid AS sq FROM base)')
+  const sq = repeats ? 'sq' : d.binary('sq')
+  const s0 = repeats ? 's0' : d.binary('s0')
+  const attempts = order === 'strict' ? strictAttempts(ctes, n, windowMs, sq) : order === 'any' ? anyOrderAttempts(ctes, n, windowMs, sq) : orderedAttempts(ctes, query, windowMs, repeats ? 'BIGINT' : d.text, d.asofJoin && !repeats ? stepRows : undefined)
   if (order !== 'any') exclusionsSql(ctes, attempts, query, windowMs)
   const last = order === 'any' ? attempts : 'excl'
   const keep = order === 'any' ? '' : 'WHERE NOT excluded'
-  ctes.push(`touch AS (SELECT person, bd FROM (SELECT person, bd, row_number() OVER (PARTITION BY person ORDER BY t0, s0) AS r FROM ${last}) f WHERE r = 1)`)
-  ctes.push(`best AS (SELECT DISTINCT ON (person) person, reached, ${range0(n).map(k => `t${k}`).join(', ')} FROM ${last} ${keep} ORDER BY person, reached DESC, t0, s0)`)
-  ctes.push(`people AS (SELECT best.*, touch.bd FROM best JOIN touch ON touch.person = best.person)`)
+  ctes.push(`best AS (SELECT DISTINCT ON (person) person, reached, ${range0(n).map(k => `t${k}`).join(', ')} FROM ${last} ${keep} ORDER BY person, reached DESC, t0, ${s0})`)
+  ctes.push(bd
+    ? `touch AS (SELECT person, bd FROM (SELECT person, bd, row_number() OVER (PARTITION BY person ORDER BY t0, ${s0}) AS r FROM ${last}) f WHERE r = 1),
+       people AS (SELECT best.*, touch.bd FROM best JOIN touch ON touch.person = best.person)`
+    : `people AS (SELECT best.*, CAST(NULL AS ${d.text}) AS bd FROM best)`)
   const limit = query.breakdown?.limit ?? 10
   ctes.push(bd
     ? `ranked AS (SELECT bd, row_number() OVER (ORDER BY count(*) DESC, ${d.binary('bd')} ASC NULLS LAST) AS r FROM people GROUP BY bd),
@@ -119,21 +136,36 @@ function stepsOf (query: FunnelQuery, row: Row | undefined): FunnelStepResult[] 
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b)
 
-/** Adds the CTEs a0..a(n-1); returns the name of the one holding every attempt with t0..t(n-1), s0..s(n-1). */
-function orderedAttempts (ctes: string[], query: FunnelQuery, windowMs: number): string {
+/**
+ * Adds the CTEs a0..a(n-1); returns the name of the one holding every attempt with t0..t(n-1) and s0
+ * (s1.. too on the window path).
+ * With `asof` (DuckDB, no repeated step), each step is an ASOF join of the attempts with that
+ * step's events, read from the table: the same answer as the window, in about half the time.
+ */
+function orderedAttempts (ctes: string[], query: FunnelQuery, windowMs: number, positionType: string, asof: ((k: number) => string) | undefined): string {
   const n = query.steps.length
-  ctes.push('a0 AS (SELECT person, bd, tms AS t0, sq AS s0 FROM seq WHERE m0)')
+  ctes.push(asof ? `a0 AS (SELECT person, bd, tms AS t0, mid AS s0 FROM ${asof(0)} r)` : 'a0 AS (SELECT person, bd, tms AS t0, sq AS s0 FROM seq WHERE m0)')
   for (let k = 1; k < n; k++) {
     const prev = range0(k).map(j => `a.t${j}, a.s${j}`).join(', ')
     // At one millisecond, a different event counts as after the step before (the attempt sorts
-    // first); the same event never fills two steps (its own row sorts before the attempt).
-    const sameEvent = query.steps[k]?.event === query.steps[k - 1]?.event
-    const ordering = sameEvent ? 'tms, sq, kind DESC' : 'tms, kind, sq'
+    // first); the same event never fills two steps (its own row sorts before the attempt). The
+    // order is reversed, so "the first event after" is a running minimum, computed in one pass.
+    const repeat = query.steps[k]?.event === query.steps[k - 1]?.event
+    const ordering = repeat ? 'tms DESC, sq DESC, kind' : 'tms DESC, kind DESC'
+    // The matched event's position, for a next step that repeats this one; else not needed.
+    const position = query.steps[k + 1]?.event === query.steps[k]?.event ? 'min(CASE WHEN kind = 1 THEN sq END) OVER w' : `CAST(NULL AS ${positionType})`
+    const within = (t: string) => `CASE WHEN ${t} - a.t0 <= ${windowMs} THEN ${t} END`
+    if (asof) {
+      // The same answer by an ASOF join (DuckDB): each attempt meets the first step event at or
+      // after it. No step repeats, so only the attempt's own s0 is carried (a narrower sort).
+      ctes.push(`a${k} AS (SELECT a.*, ${within('s.tms')} AS t${k}
+        FROM a${k - 1} a ASOF LEFT JOIN ${asof(k)} s ON a.person = s.person AND s.tms >= a.t${k - 1})`)
+      continue
+    }
     ctes.push(`u${k} AS (SELECT person, s0 AS attempt, t${k - 1} AS tms, s${k - 1} AS sq, 0 AS kind FROM a${k - 1} WHERE t${k - 1} IS NOT NULL
       UNION ALL SELECT person, NULL, tms, sq, 1 FROM seq WHERE m${k})`)
-    ctes.push(`n${k} AS (SELECT person, attempt, nts, nsq FROM (SELECT person, attempt,
-        min(CASE WHEN kind = 1 THEN tms END) OVER w AS nts, min(CASE WHEN kind = 1 THEN sq END) OVER w AS nsq
-        FROM u${k} WINDOW w AS (PARTITION BY person ORDER BY ${ordering} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)) x WHERE attempt IS NOT NULL)`)
+    ctes.push(`n${k} AS (SELECT person, attempt, nts, nsq FROM (SELECT person, attempt, min(CASE WHEN kind = 1 THEN tms END) OVER w AS nts, ${position} AS nsq
+        FROM u${k} WINDOW w AS (PARTITION BY person ORDER BY ${ordering} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) x WHERE attempt IS NOT NULL)`)
     ctes.push(`a${k} AS (SELECT a.person, a.bd, ${prev},
         CASE WHEN n.nts - a.t0 <= ${windowMs} THEN n.nts END AS t${k}, CASE WHEN n.nts - a.t0 <= ${windowMs} THEN n.nsq END AS s${k}
       FROM a${k - 1} a LEFT JOIN n${k} n ON n.person = a.person AND n.attempt = a.s0)`)
@@ -144,8 +176,8 @@ function orderedAttempts (ctes: string[], query: FunnelQuery, windowMs: number):
 }
 
 /** Strict: step k is the k-th event after step 1's, with nothing of the person's between. */
-function strictAttempts (ctes: string[], n: number, windowMs: number): string {
-  const w = 'OVER (PARTITION BY person ORDER BY sq)'
+function strictAttempts (ctes: string[], n: number, windowMs: number, sq: string): string {
+  const w = `OVER (PARTITION BY person ORDER BY tms, ${sq})`
   const leads = range0(n).slice(1).map(k => `lead(m${k}, ${k}) ${w} AS lm${k}, lead(tms, ${k}) ${w} AS lt${k}, lead(sq, ${k}) ${w} AS ls${k}`)
   ctes.push(`led AS (SELECT seq.*, ${leads.join(', ')} FROM seq)`)
   const ok = (k: number): string => range0(k + 1).slice(1).map(j => `coalesce(lm${j}, false) AND lt${j} - tms <= ${windowMs}`).join(' AND ')
@@ -156,8 +188,8 @@ function strictAttempts (ctes: string[], n: number, windowMs: number): string {
 }
 
 /** Any order: an attempt starts at any step's event; it reaches as many steps as occur within the window. */
-function anyOrderAttempts (ctes: string[], n: number, windowMs: number): string {
-  const w = 'OVER (PARTITION BY person ORDER BY sq ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)'
+function anyOrderAttempts (ctes: string[], n: number, windowMs: number, sq: string): string {
+  const w = `OVER (PARTITION BY person ORDER BY tms DESC, ${sq} DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`
   const next = range0(n).map(k => `min(CASE WHEN m${k} THEN tms END) ${w} AS nx${k}`)
   const any = range0(n).map(k => `m${k}`).join(' OR ')
   ctes.push(`nexts AS (SELECT person, bd, tms, sq, (${any}) AS starts, ${next.join(', ')} FROM seq WHERE ${any})`)

@@ -32,7 +32,7 @@ export async function sessions (store: EventStore, query: SessionsQuery, range: 
   const p = new Params()
   const from = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, filters: query.filters })
   const w = `PARTITION BY person ORDER BY tms, ${d.binary('mid')}`
-  const sql = `WITH ev AS (SELECT ${PERSON_ID} AS person, ${d.epochMs('e.timestamp')} AS tms, e.message_id AS mid, ${d.jsonText('e.properties', '$session_id')} AS sid ${from}),
+  const sql = `WITH ev AS (SELECT ${d.partitionKey(PERSON_ID)} AS person, ${d.epochMs('e.timestamp')} AS tms, e.message_id AS mid, ${d.jsonText('e.properties', '$session_id')} AS sid ${from}),
       ordered AS (SELECT ev.*, lag(tms) OVER (${w}) AS prev, lag(sid) OVER (${w}) AS prev_sid FROM ev),
       marked AS (SELECT ordered.*, CASE WHEN prev IS NULL THEN 1
           WHEN sid IS NOT NULL AND prev_sid IS NOT NULL THEN CASE WHEN sid <> prev_sid THEN 1 ELSE 0 END

@@ -97,7 +97,8 @@ async function seriesOf (store: EventStore, query: TrendsQuery, series: Series, 
   }
   const name = series.label ?? (math === 'count' ? series.event : `${series.event} (${math}${series.property ? ` of ${series.property}` : ''})`)
   const slots = [...bySlot.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b))
-  if (!bd && slots.length === 0) slots.push(1)
+  // Nothing matched: one series of empty buckets, so the range still shows.
+  if (slots.length === 0) return [{ label: name, event: series.event, math, points: starts.map(t => ({ t: new Date(t).toISOString(), value: zeroFill ? 0 : null })), total: zeroFill ? 0 : null }]
   return slots.map(slot => {
     const entry = bySlot.get(slot) ?? { label: null, totals: zeroFill ? 0 : null, values: new Map<number, number | null>() }
     const out: TrendsSeries = {

@@ -73,7 +73,8 @@ export class PersonResolver {
     const statements: Statement[] = []
     for (const chunk of chunks(ids)) statements.push({ sql: `DELETE FROM person_ids WHERE distinct_id IN (${placeholders(chunk.length)})`, params: chunk })
     for (const chunk of chunks([...personOf])) {
-      statements.push({ sql: `INSERT INTO person_ids (distinct_id, person_id) VALUES ${chunk.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')}`, params: chunk.flat() })
+      // A resolver in another process may have written the same ids meanwhile: the same answer, kept.
+      statements.push({ sql: `INSERT INTO person_ids (distinct_id, person_id) VALUES ${chunk.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')} ON CONFLICT (distinct_id) DO UPDATE SET person_id = excluded.person_id`, params: chunk.flat() })
     }
     const keys = [...component.links.keys()]
     for (const chunk of chunks(keys)) statements.push({ sql: `DELETE FROM identity_refusals WHERE write_key || '${KEY_SEPARATOR}' || message_id IN (${placeholders(chunk.length)})`, params: chunk })

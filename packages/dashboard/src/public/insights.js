@@ -64,6 +64,9 @@ function fillForm (q) {
     if (q.cohort) $('q-cohort').value = q.cohort
   }
   if (q.interval && q.kind !== 'retention') $('q-interval').value = q.interval
+  const spanDays = q.kind === 'retention' ? (q.intervals ?? 8) * (q.interval === 'week' ? 7 : 1) : q.from && q.to ? (Date.parse(q.to) - Date.parse(q.from)) / DAY : 30
+  const options = [...$('q-range').options].map(o => Number(o.value))
+  $('q-range').value = String(options.reduce((best, o) => Math.abs(o - spanDays) < Math.abs(best - spanDays) ? o : best, options[0]))
   $('q-breakdown').value = q.breakdown?.property ?? ''
   if (q.breakdown?.type) $('q-breakdown-type').value = q.breakdown.type
   showFields()

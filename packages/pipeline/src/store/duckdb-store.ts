@@ -20,6 +20,8 @@ const DUCKDB: Dialect = {
   jsonText: (column, key) => `json_extract_string(${column}, ${literal(`/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)})`,
   toNumber: text => `TRY_CAST(${text} AS DOUBLE)`,
   binary: text => text,
+  asofJoin: true,
+  partitionKey: text => `hash(${text})`,
 }
 
 type Param = string | number | null

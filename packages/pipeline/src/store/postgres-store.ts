@@ -17,6 +17,8 @@ const POSTGRES: Dialect = {
   // PostgreSQL has no TRY_CAST: only text that reads as a number is cast.
   toNumber: text => `(CASE WHEN ${text} ~ '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$' THEN (${text})::float8 END)`,
   binary: text => `(${text}) COLLATE "C"`,
+  asofJoin: false,
+  partitionKey: text => text,
 }
 
 // The insights filter by time and resolve persons by distinct id; DuckDB's zone maps need no index.

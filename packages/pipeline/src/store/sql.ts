@@ -17,6 +17,13 @@ export interface Dialect {
   toNumber (text: string): string
   /** Text compared byte by byte, so ties sort alike on both engines whatever the database's collation. */
   binary (text: string): string
+  /**
+   * What a window partitions a text key by: equal for equal keys, and cheaper to sort than the text
+   * where the engine has a 64-bit hash (a million persons collide with odds of about 1 in 40 million).
+   */
+  partitionKey (text: string): string
+  /** Whether the engine has ASOF JOIN (DuckDB): "the first row at or after" by a merge, not a window. */
+  asofJoin: boolean
 }
 
 /** A string as a SQL literal. */

@@ -56,6 +56,15 @@ function storeSuite (name: string, open: () => Promise<{ store: EventStore, clea
       assert.equal((await store.insertEvents([event({ messageId: 'a', writeKey: 'other' })], new Date())).length, 1)
     })
 
+    test(`${name} store should delete the events that happened before a cutoff, and count them`, async (t) => {
+      const { store, cleanup } = await open()
+      t.after(cleanup)
+      await store.insertEvents([event({ messageId: 'old', timestamp: new Date(T0 - 40 * 86_400_000).toISOString() }), event({ messageId: 'new' })], new Date())
+      assert.equal(await store.deleteEventsBefore(new Date(T0 - 30 * 86_400_000)), 1)
+      assert.deepEqual((await store.recentEvents({ limit: 10 })).map(e => e.messageId), ['new'])
+      assert.equal(await store.deleteEventsBefore(new Date(T0 - 30 * 86_400_000)), 0)
+    })
+
     test(`${name} store should give events back newest first, typed, filtered by name`, async (t) => {
       const { store, cleanup } = await open()
       t.after(cleanup)
