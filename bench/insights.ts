@@ -6,10 +6,13 @@
 // every query runs R times (default 3) and the median is reported. With --events above 1M, the
 // same is run at 1M first, to show how time grows. Goals (2 cores): on DuckDB at 10M, a 30-day
 // daily trend with a breakdown < 1 s, a 4-step funnel < 3 s, an 8-week retention grid < 3 s.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Analytics } from '@tackle/analytics'
 import { DuckDbStore, PostgresStore, type EventStore } from '@tackle/pipeline'
-import { startPostgres, type PostgresServer } from '@tackle/pipeline/testkit'
+import { createDatabase, startPostgres, type PostgresServer } from '@tackle/pipeline/testkit'
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(3),
@@ -79,20 +82,14 @@ interface StoreResult {
 
 async function benchOne (engine: 'duckdb' | 'postgres', events: number, server: PostgresServer | undefined): Promise<StoreResult> {
   let store: EventStore
-  if (engine === 'duckdb') store = await DuckDbStore.open(':memory:')
-  else {
-    const { default: pg } = await import('pg')
-    const name = `bench_${events}_${Date.now()}`
-    const admin = new pg.Client({ connectionString: server?.url })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    store = await PostgresStore.open((server?.url as string).replace(/\/[^/]*$/, `/${name}`))
-  }
+  // A file, as `tackle start` keeps it (DuckDB compresses a file's columns, not an in-memory database's).
+  if (engine === 'duckdb') store = await DuckDbStore.open(join(scratch, `bench-${events}.duckdb`))
+  else store = await PostgresStore.open(await createDatabase(server as PostgresServer, `bench_${events}_${Date.now()}`))
   try {
     log(`${engine}: generating ${events.toLocaleString()} events of ${PERSONS.toLocaleString()} persons...`)
     const filled = await timed(() => fill(store, events, PERSONS))
-    if (engine === 'postgres') await store.query('ANALYZE', [])
+    // As the stores settle on their own after a bulk load: PostgreSQL's statistics, DuckDB's checkpoint (compressed columns).
+    await store.query(engine === 'postgres' ? 'ANALYZE' : 'CHECKPOINT', [])
     log(`${engine}: filled in ${(filled.ms / 1000).toFixed(1)} s; resolving identities...`)
     const analytics = new Analytics(store, { resolveEveryMs: 0 })
     const resolved = await timed(() => analytics.resolver.resolvePending())
@@ -112,6 +109,7 @@ async function benchOne (engine: 'duckdb' | 'postgres', events: number, server: 
   }
 }
 
+const scratch = mkdtempSync(join(tmpdir(), 'tackle-bench-insights-'))
 const server = STORES.includes('postgres') ? await startPostgres() : undefined
 const results: StoreResult[] = []
 try {
@@ -119,6 +117,7 @@ try {
   for (const events of sizes) for (const engine of STORES) results.push(await benchOne(engine, events, server))
 } finally {
   await server?.stop()
+  rmSync(scratch, { recursive: true, force: true })
 }
 if (flags.json) process.stdout.write(`${JSON.stringify(results.map(r => ({ store: r.store, events: r.events, persons: r.persons, queries: r.queries, fillMs: r.fillMs, resolveMs: r.resolveMs })))}\n`)
 else for (const r of results) process.stdout.write(`${r.store.padEnd(9)} ${String(r.events).padStart(9)} events  ${r.queries.map(q => `${q.kind} ${q.ms} ms`).join('  ')}\n`)

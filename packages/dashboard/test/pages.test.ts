@@ -94,8 +94,9 @@ test('the dashboard pages should draw insights, a funnel with the fixture\'s num
   await page.fill('#q-return', 'Order Completed')
   await page.selectOption('#q-range', '7')
   await page.click('#insight-form button[type=submit]')
-  await page.waitForFunction("location.hash.includes('retention')")
-  await page.locator('#insight-table tbody tr').first().waitFor({ timeout: 15_000 })
+  await page.waitForFunction("decodeURIComponent(location.hash).includes('\"event\":\"Pricing Viewed\"')")
+  // The ten who viewed pricing two days ago are one first-time cohort.
+  await page.locator('#insight-summary', { hasText: '7 day cohorts (first time), 10 persons.' }).waitFor({ timeout: 15_000 })
   const [retention] = await seriesOf(page, 'insight-chart')
   assert.equal(retention?.type, 'heatmap')
   const link = page.url()

@@ -79,12 +79,16 @@ export async function funnel (store: EventStore, query: FunnelQuery, range: Quer
     ? `seq AS (SELECT base.*, row_number() OVER (PARTITION BY person ORDER BY tms, ${d.binary('mid')}) AS sq FROM base)`
     : 'seq AS NOT MATERIALIZED (SELECT base.*, mid AS sq FROM base)')
   const sq = repeats ? 'sq' : d.binary('sq')
+  // On the ASOF path without a breakdown, attempts that start at one millisecond follow the very
+  // same chain: one is kept, and the attempt is known by its start (no message id carried along).
+  const lean = d.asofJoin && !repeats && order === 'ordered' && !bd
   const s0 = repeats ? 's0' : d.binary('s0')
-  const attempts = order === 'strict' ? strictAttempts(ctes, n, windowMs, sq) : order === 'any' ? anyOrderAttempts(ctes, n, windowMs, sq) : orderedAttempts(ctes, query, windowMs, repeats ? 'BIGINT' : d.text, d.asofJoin && !repeats ? stepRows : undefined)
-  if (order !== 'any') exclusionsSql(ctes, attempts, query, windowMs)
+  const key = lean ? 't0' : 's0'
+  const attempts = order === 'strict' ? strictAttempts(ctes, n, windowMs, sq) : order === 'any' ? anyOrderAttempts(ctes, n, windowMs, sq) : orderedAttempts(ctes, query, windowMs, repeats ? 'BIGINT' : d.text, d.asofJoin && !repeats ? stepRows : undefined, lean)
+  if (order !== 'any') exclusionsSql(ctes, attempts, query, windowMs, key)
   const last = order === 'any' ? attempts : 'excl'
   const keep = order === 'any' ? '' : 'WHERE NOT excluded'
-  ctes.push(`best AS (SELECT DISTINCT ON (person) person, reached, ${range0(n).map(k => `t${k}`).join(', ')} FROM ${last} ${keep} ORDER BY person, reached DESC, t0, ${s0})`)
+  ctes.push(`best AS (SELECT DISTINCT ON (person) person, reached, ${range0(n).map(k => `t${k}`).join(', ')} FROM ${last} ${keep} ORDER BY person, reached DESC, t0${lean ? '' : `, ${s0}`})`)
   ctes.push(bd
     ? `touch AS (SELECT person, bd FROM (SELECT person, bd, row_number() OVER (PARTITION BY person ORDER BY t0, ${s0}) AS r FROM ${last}) f WHERE r = 1),
        people AS (SELECT best.*, touch.bd FROM best JOIN touch ON touch.person = best.person)`
@@ -142,9 +146,9 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b)
  * With `asof` (DuckDB, no repeated step), each step is an ASOF join of the attempts with that
  * step's events, read from the table: the same answer as the window, in about half the time.
  */
-function orderedAttempts (ctes: string[], query: FunnelQuery, windowMs: number, positionType: string, asof: ((k: number) => string) | undefined): string {
+function orderedAttempts (ctes: string[], query: FunnelQuery, windowMs: number, positionType: string, asof: ((k: number) => string) | undefined, lean: boolean): string {
   const n = query.steps.length
-  ctes.push(asof ? `a0 AS (SELECT person, bd, tms AS t0, mid AS s0 FROM ${asof(0)} r)` : 'a0 AS (SELECT person, bd, tms AS t0, sq AS s0 FROM seq WHERE m0)')
+  ctes.push(lean ? `a0 AS (SELECT DISTINCT person, tms AS t0 FROM ${asof?.(0)} r)` : asof ? `a0 AS (SELECT person, bd, tms AS t0, mid AS s0 FROM ${asof(0)} r)` : 'a0 AS (SELECT person, bd, tms AS t0, sq AS s0 FROM seq WHERE m0)')
   for (let k = 1; k < n; k++) {
     const prev = range0(k).map(j => `a.t${j}, a.s${j}`).join(', ')
     // At one millisecond, a different event counts as after the step before (the attempt sorts
@@ -199,7 +203,7 @@ function anyOrderAttempts (ctes: string[], n: number, windowMs: number, sq: stri
 }
 
 /** Adds `excl`: the attempts, each with `excluded` when an exclusion event fell strictly between its two steps. */
-function exclusionsSql (ctes: string[], attempts: string, query: FunnelQuery, windowMs: number): void {
+function exclusionsSql (ctes: string[], attempts: string, query: FunnelQuery, windowMs: number, key: string): void {
   const exclusions = query.exclusions ?? []
   if (exclusions.length === 0) {
     ctes.push(`excl AS (SELECT ${attempts}.*, false AS excluded FROM ${attempts})`)
@@ -208,12 +212,12 @@ function exclusionsSql (ctes: string[], attempts: string, query: FunnelQuery, wi
   const checks: string[] = []
   exclusions.forEach((x, j) => {
     // At one millisecond with the from-step, an excluded event is not between (it sorts before the attempt).
-    ctes.push(`ux${j} AS (SELECT person, s0 AS attempt, t${x.fromStep} AS tms, 1 AS kind FROM ${attempts} WHERE t${x.fromStep} IS NOT NULL
+    ctes.push(`ux${j} AS (SELECT person, ${key} AS attempt, t${x.fromStep} AS tms, 1 AS kind FROM ${attempts} WHERE t${x.fromStep} IS NOT NULL
       UNION ALL SELECT person, NULL, tms, 0 FROM seq WHERE x${j})`)
     ctes.push(`nx${j} AS (SELECT person, attempt, nts FROM (SELECT person, attempt, min(CASE WHEN kind = 0 THEN tms END)
         OVER (PARTITION BY person ORDER BY tms, kind ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS nts FROM ux${j}) y WHERE attempt IS NOT NULL)`)
     checks.push(`(nx${j}.nts IS NOT NULL AND nx${j}.nts > a.t${x.fromStep} AND nx${j}.nts < coalesce(a.t${x.toStep}, a.t0 + ${windowMs}))`)
   })
-  const joins = exclusions.map((_, j) => `LEFT JOIN nx${j} ON nx${j}.person = a.person AND nx${j}.attempt = a.s0`).join(' ')
+  const joins = exclusions.map((_, j) => `LEFT JOIN nx${j} ON nx${j}.person = a.person AND nx${j}.attempt = a.${key}`).join(' ')
   ctes.push(`excl AS (SELECT a.*, (${checks.join(' OR ')}) AS excluded FROM ${attempts} a ${joins})`)
 }

@@ -4,9 +4,13 @@
 import type { Dialect } from '@tackle/pipeline'
 import { literal } from '@tackle/pipeline'
 
-/** SELECT person, key, value: one row per person and key. Restricted to `keys` when given. */
-export function personPropertiesSql (d: Dialect, keys?: readonly string[]): string {
-  const only = keys === undefined ? '' : `WHERE s.key IN (${keys.map(literal).join(', ')})`
+/**
+ * SELECT person, key, value: one row per person and key. Restricted to `keys` when given, and to
+ * the sets `where` (a condition on `s`, the sets) admits.
+ */
+export function personPropertiesSql (d: Dialect, keys?: readonly string[], where?: string): string {
+  const conditions = [...(keys === undefined ? [] : [`s.key IN (${keys.map(literal).join(', ')})`]), ...(where === undefined ? [] : [where])]
+  const only = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`
   return `SELECT DISTINCT ON (person, key) person, key, value FROM (
       SELECT coalesce(m.person_id, s.distinct_id) AS person, s.key, s.value, s.kind, s.message_id,
         CASE WHEN s.kind = 'set' THEN -${d.epochMs('s.timestamp')} ELSE ${d.epochMs('s.timestamp')} END AS rank_ms

@@ -35,7 +35,7 @@ export async function getPerson (store: EventStore, id: string, options: { recen
   const [stats] = await store.query(`SELECT count(*) AS n, ${d.epochMs('min(e.timestamp)')} AS first_ms, ${d.epochMs('max(e.timestamp)')} AS last_ms FROM events e WHERE ${DISTINCT_ID} IN (${list})`, ids)
   const events = Number(stats?.n ?? 0)
   const properties: Record<string, string> = {}
-  for (const row of await store.query(`SELECT key, value FROM (${personPropertiesSql(d)}) pp WHERE pp.person = $1 ORDER BY key`, [personId])) properties[String(row.key)] = String(row.value)
+  for (const row of await store.query(`SELECT key, value FROM (${personPropertiesSql(d, undefined, `s.distinct_id IN (${list})`)}) pp ORDER BY key`, ids)) properties[String(row.key)] = String(row.value)
   if (events === 0 && Object.keys(properties).length === 0 && ids.length === 1 && ids[0] === id) {
     const [link] = await store.query('SELECT 1 AS x FROM identity_links WHERE into_id = $1 OR other_id = $1 LIMIT 1', [id])
     if (link === undefined) throw new AnalyticsError(AnalyticsErrorCodes.PERSON_NOT_FOUND, `no person has the id ${JSON.stringify(id)}`)

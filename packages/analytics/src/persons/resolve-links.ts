@@ -8,18 +8,11 @@
 //   $merge_dangerously merges;
 // - an id not yet in a person joins the other's person.
 // Ties in time are broken by message id, then write key, so every replay sorts alike.
-import type { LinkKind } from '@tackle/pipeline'
+import type { IdentityLink } from '@tackle/pipeline'
 import { isIllegalId } from './illegal-ids.ts'
 
-export interface Link {
-  writeKey: string
-  messageId: string
-  kind: LinkKind
-  intoId: string
-  otherId: string | null
-  /** Event time, milliseconds since the epoch. */
-  timeMs: number
-}
+/** A stored identity link, its event time in milliseconds. */
+export type Link = Omit<IdentityLink, 'timestamp'> & { timeMs: number }
 
 export interface Refusal {
   link: Link

@@ -162,6 +162,8 @@ export function setUpInsights (run) {
   }
   $('q-kind').addEventListener('change', showFields)
   $('insight-form').addEventListener('submit', (e) => { e.preventDefault(); go(formQuery()) })
+  // The chart follows the form: a changed choice runs the query at once (text fields when they lose focus).
+  $('insight-form').addEventListener('change', () => go(formQuery()))
   $('q-json-run').addEventListener('click', () => {
     try {
       go(JSON.parse($('q-json').value))

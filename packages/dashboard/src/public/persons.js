@@ -25,7 +25,7 @@ export async function showPersons (api, params) {
   if (document.activeElement?.id !== 'person-q' && q) $('person-q').value = q
   if (q || !id) {
     const { persons } = await api(`/api/persons?q=${encodeURIComponent(q)}&limit=50`)
-    rows('person-results', persons.map(p => [link(p.id), String(p.distinctIds)]))
+    rows('person-results', persons.length === 0 ? [[`no person matches ${JSON.stringify(q)}`, '']] : persons.map(p => [link(p.id), String(p.distinctIds)]))
   }
   $('person-detail').hidden = !id
   if (!id) return
@@ -34,7 +34,7 @@ export async function showPersons (api, params) {
   $('person-summary').textContent = `${person.events} events, first seen ${person.firstSeen ? new Date(person.firstSeen).toLocaleString() : '–'}, last seen ${person.lastSeen ? new Date(person.lastSeen).toLocaleString() : '–'}.`
   $('person-ids').replaceChildren(...person.distinctIds.map(d => Object.assign(document.createElement('li'), { textContent: d })))
   rows('person-props', Object.entries(person.properties).map(([k, v]) => [k, v]))
-  rows('person-refusals', person.refusals.map(r => [new Date(r.timestamp).toLocaleString(), r.intoId, r.otherId ?? '', r.reason]))
+  rows('person-refusals', person.refusals.length === 0 ? [['none', '', '', '']] : person.refusals.map(r => [new Date(r.timestamp).toLocaleString(), r.intoId, r.otherId ?? '', r.reason]))
   timelineChart($('person-timeline'), person.recentEvents)
   rows('person-events', person.recentEvents.map(e => [new Date(e.timestamp).toLocaleString(), e.type, e.event ?? '', e.userId ?? e.anonymousId ?? '', e.source]))
 }

@@ -46,4 +46,4 @@ export function basicAuth (writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`
 }
 export { parseResponse, rawRequest, trickle, type RawResponse } from './raw-http.ts'
-export { createTestDatabase, postgresUnavailableReason, startPostgres, TEST_STORES, type PostgresServer } from './postgres-server.ts'
+export { createDatabase, createTestDatabase, postgresUnavailableReason, startPostgres, TEST_STORES, type PostgresServer } from './postgres-server.ts'
