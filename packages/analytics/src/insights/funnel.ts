@@ -3,8 +3,9 @@
 // conversion window, and a person counts once, at the furthest step of their best attempt.
 // - ordered: each step at or after the one before, other events between allowed. Per attempt the
 //   earliest matching event is taken for each step in turn (greedy earliest matching is optimal
-//   for a subsequence), found with one window pass per step: the attempts and the step's events
-//   in one per-person ordering, and the minimum of the events that follow each attempt.
+//   for a subsequence), found per step by an ASOF join of the attempts with the step's events
+//   (DuckDB), or by one window pass (PostgreSQL): the attempts and the step's events in one
+//   per-person ordering, and the minimum of the events that follow each attempt.
 //   Events at the same millisecond count as in order; one event never fills two steps.
 // - strict: each step the person's very next event.
 // - any: the steps in any order within the window from the first.
