@@ -73,6 +73,8 @@ export class HttpWorkload {
   #giveUpAt = Infinity
   #sequence = 0
   #nextCollector = 0
+  readonly #inFlight = new Map<string, number>()
+  readonly #waiting = new Map<string, Array<() => void>>()
 
   constructor (options: HttpWorkloadOptions) {
     this.#options = options
@@ -124,6 +126,28 @@ export class HttpWorkload {
     return JSON.stringify(api === 'segment' ? { batch: items, sentAt: new Date().toISOString() } : { api_key: this.#options.writeKey, batch: items, sent_at: new Date().toISOString() })
   }
 
+  #started (collector: string): void {
+    this.#inFlight.set(collector, (this.#inFlight.get(collector) ?? 0) + 1)
+    for (const wake of this.#waiting.get(collector)?.splice(0) ?? []) wake()
+  }
+
+  /**
+   * Resolves true once a request to the collector is in flight (at once if one is), false when
+   * none starts within the time: what a fault that kills a collector mid-request waits for.
+   */
+  requestInFlight (collector: string, timeoutMs: number): Promise<boolean> {
+    if ((this.#inFlight.get(collector) ?? 0) > 0) return Promise.resolve(true)
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        const list = this.#waiting.get(collector) ?? []
+        list.splice(list.indexOf(wake), 1)
+        resolve(false)
+      }, timeoutMs)
+      const wake = () => { clearTimeout(timer); resolve(true) }
+      this.#waiting.set(collector, [...(this.#waiting.get(collector) ?? []), wake])
+    })
+  }
+
   async #deliver (client: number, api: Api, events: SentEvent[]): Promise<void> {
     const body = this.#body(api, events)
     const path = api === 'segment' ? '/v1/batch' : '/batch'
@@ -140,11 +164,15 @@ export class HttpWorkload {
         error = 'no collector is up'
       } else {
         try {
-          const response = await fetch(`${collector}${path}`, { method: 'POST', body, headers, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) })
+          const sent = fetch(`${collector}${path}`, { method: 'POST', body, headers, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) })
+          this.#started(collector)
+          const response = await sent
           status = response.status
           answer = await response.json().catch(() => ({})) as typeof answer
         } catch (caught) {
           error = (caught as Error).message
+        } finally {
+          this.#inFlight.set(collector, Math.max(0, (this.#inFlight.get(collector) ?? 0) - 1))
         }
       }
       const settledAt = Date.now()

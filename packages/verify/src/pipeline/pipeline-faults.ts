@@ -14,6 +14,8 @@ export interface PipelineFaultContext extends FaultContext {
   workload: HttpWorkload
 }
 
+const MID_REQUEST_WAIT_MS = 2_000
+
 function killRole (name: string, role: 'collector' | 'processor', what: string): Fault<PipelineFaultContext> {
   return {
     name,
@@ -21,9 +23,14 @@ function killRole (name: string, role: 'collector' | 'processor', what: string):
     async start (context) {
       const slots = context.topology.slots(role)
       const slot = slots[Math.floor(context.random() * slots.length)] as number
+      // A collector dies with a request in flight, so the clients' retry of a dropped request is
+      // exercised every time, not only when the kill happens to land on one.
+      const url = role === 'collector' ? context.topology.urlOf(slot) : undefined
+      const midRequest = url === undefined ? undefined : await context.workload.requestInFlight(url, MID_REQUEST_WAIT_MS)
       const pid = context.topology.kill(slot)
+      const when = midRequest === undefined ? '' : midRequest ? ', a request in flight' : `, no request in ${MID_REQUEST_WAIT_MS} ms`
       return {
-        detail: `SIGKILL ${role} ${slot} (pid ${pid})`,
+        detail: `SIGKILL ${role} ${slot} (pid ${pid}${when})`,
         heal: async () => { await context.topology.restart(slot) },
       }
     },

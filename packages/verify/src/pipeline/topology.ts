@@ -68,6 +68,11 @@ export class PipelineTopology {
     return this.#members.filter((m): m is Member => m?.role === 'collector' && m.url !== undefined && m.child.exitCode === null && m.child.signalCode === null).map(m => m.url as string)
   }
 
+  /** The URL a collector in this slot answers on, while it is up. */
+  urlOf (slot: number): string | undefined {
+    return this.#members[slot]?.url
+  }
+
   /** Slots of the members of a role, dead or alive, for the faults to pick from. */
   slots (role: ServiceConfig['role']): number[] {
     return this.#members.flatMap((m, slot) => m?.role === role ? [slot] : [])
