@@ -103,7 +103,7 @@ export class DuckDbStore extends SqlEventStore {
         const rows = (await this.#connection.runAndReadAll(moveStagedSql(DUCKDB))).getRowObjectsJS()
         for (const row of rows) inserted.push(byKey.get(`${String(row.write_key)}\0${String(row.message_id)}`) as PipelineEvent)
         await this.#connection.run(`DELETE FROM ${STAGING_TABLE}`)
-        for (const { sql, params } of identityStatements(unique)) await this.#connection.run(sql, params)
+        for (const { sql, params } of identityStatements(DUCKDB, unique)) await this.#connection.run(sql, params)
         await this.#connection.run('COMMIT')
       } catch (error) {
         await this.#connection.run('ROLLBACK').catch(() => undefined)

@@ -5,7 +5,10 @@
 // count for the merged person at once.
 import type { PipelineEvent } from '../event.ts'
 import { identityLinkOf, propertySetsOf } from './identity-rows.ts'
-import type { Dialect } from './sql.ts'
+import { placeholders, type Dialect } from './sql.ts'
+
+const LINK_COLUMNS = ['write_key', 'message_id', 'kind', 'into_id', 'other_id', 'timestamp'] as const
+const SET_COLUMNS = ['write_key', 'message_id', 'distinct_id', 'key', 'value', 'kind', 'timestamp'] as const
 
 export function identitySchemaStatements (d: Dialect): string[] {
   return [
@@ -29,27 +32,17 @@ export interface Statement {
   params: Array<string | number | null>
 }
 
-function valuesList (columns: number, rows: number, casts: Record<number, string>): string {
-  const tuples: string[] = []
-  for (let r = 0; r < rows; r++) {
-    const cells: string[] = []
-    for (let c = 0; c < columns; c++) cells.push(`$${r * columns + c + 1}${casts[c] ?? ''}`)
-    tuples.push(`(${cells.join(', ')})`)
-  }
-  return tuples.join(', ')
-}
-
 /** Rows per statement, under PostgreSQL's 65,535 parameters. */
 const ROWS = 1_000
 
 /** The links and property sets of a batch of events, as INSERTs that ignore rows already stored. */
-export function identityStatements (events: readonly PipelineEvent[]): Statement[] {
+export function identityStatements (d: Dialect, events: readonly PipelineEvent[]): Statement[] {
   const statements: Statement[] = []
   const links = events.map(identityLinkOf).filter(l => l !== null)
   for (let i = 0; i < links.length; i += ROWS) {
     const chunk = links.slice(i, i + ROWS)
     statements.push({
-      sql: `INSERT INTO identity_links (write_key, message_id, kind, into_id, other_id, timestamp) VALUES ${valuesList(6, chunk.length, { 5: '::TIMESTAMPTZ' })} ON CONFLICT DO NOTHING`,
+      sql: `INSERT INTO identity_links (${LINK_COLUMNS.join(', ')}) VALUES ${placeholders(d, LINK_COLUMNS, chunk.length)} ON CONFLICT DO NOTHING`,
       params: chunk.flatMap(l => [l.writeKey, l.messageId, l.kind, l.intoId, l.otherId, l.timestamp]),
     })
   }
@@ -59,7 +52,7 @@ export function identityStatements (events: readonly PipelineEvent[]): Statement
   for (let i = 0; i < unique.length; i += ROWS) {
     const chunk = unique.slice(i, i + ROWS)
     statements.push({
-      sql: `INSERT INTO person_property_sets (write_key, message_id, distinct_id, key, value, kind, timestamp) VALUES ${valuesList(7, chunk.length, { 6: '::TIMESTAMPTZ' })} ON CONFLICT DO NOTHING`,
+      sql: `INSERT INTO person_property_sets (${SET_COLUMNS.join(', ')}) VALUES ${placeholders(d, SET_COLUMNS, chunk.length)} ON CONFLICT DO NOTHING`,
       params: chunk.flatMap(s => [s.writeKey, s.messageId, s.distinctId, s.key, s.value, s.kind, s.timestamp]),
     })
   }

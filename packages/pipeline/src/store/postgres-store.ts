@@ -79,7 +79,7 @@ export class PostgresStore extends SqlEventStore {
             inserted.push(byKey.get(`${String(row.write_key)}\0${String(row.message_id)}`) as PipelineEvent)
           }
         }
-        for (const { sql, params } of identityStatements(unique)) await client.query(sql, params)
+        for (const { sql, params } of identityStatements(POSTGRES, unique)) await client.query(sql, params)
         return inserted
       })
     } catch (error) {

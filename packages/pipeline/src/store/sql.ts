@@ -59,7 +59,8 @@ function eventSchemaStatements (d: Dialect): string[] {
 const EVENT_COLUMNS = ['write_key', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'timestamp', 'original_timestamp', 'sent_at', 'received_at', 'stored_at', 'source', 'ip', 'properties', 'traits', 'context'] as const
 const CASTS: Partial<Record<string, 'ts' | 'json'>> = { timestamp: 'ts', original_timestamp: 'ts', sent_at: 'ts', received_at: 'ts', stored_at: 'ts', properties: 'json', traits: 'json', context: 'json', payload: 'json', failed_at: 'ts' }
 
-function placeholders (d: Dialect, columns: readonly string[], rows: number): string {
+/** `($1, $2::TIMESTAMPTZ, ...), (...)` for rows of the columns, each cast as its column is stored. */
+export function placeholders (d: Dialect, columns: readonly string[], rows: number): string {
   const tuples: string[] = []
   for (let r = 0; r < rows; r++) {
     tuples.push(`(${columns.map((c, i) => {
