@@ -1,4 +1,4 @@
-// npm run bench -- NAME [--json] [--records N] [--size BYTES] [--clients a,b]; NAME: producer, consumer, roll, collector, insights
+// npm run bench -- NAME [--json] [--records N] [--size BYTES] [--clients a,b]; NAME: producer, consumer, roll, collector, insights, experiments
 // Runs Tackle and its peers side by side on one cluster, under the same settings, each client in
 // a process of its own and on a topic of its own (RF 3, 6 partitions, min.insync.replicas 2).
 import { spawn } from 'node:child_process'
@@ -16,8 +16,8 @@ const BENCHES = {
   collector: ['collector', 'tackle-producer'],
 } as const
 
-// The roll, collector and insights benchmarks time an operation, a server and queries, not clients: each has a script of its own.
-if (process.argv[2] === 'roll' || process.argv[2] === 'collector' || process.argv[2] === 'insights') {
+// The roll, collector, insights and experiments benchmarks time an operation, a server and queries, not clients: each has a script of its own.
+if (['roll', 'collector', 'insights', 'experiments'].includes(process.argv[2] ?? '')) {
   await import(`./${process.argv[2]}.ts`)
   process.exit(0)
 }
@@ -34,7 +34,7 @@ const { positionals, values: flags } = parseArgs({
 })
 const name = positionals[0] as keyof typeof BENCHES | undefined
 if (flags.help || !name || !Object.hasOwn(BENCHES, name)) {
-  process.stderr.write(`usage: npm run --silent bench -- ${[...Object.keys(BENCHES), 'insights'].join('|')} [--json] [--records N] [--size BYTES] [--clients ${BENCHES.producer.join(',')}]\n`)
+  process.stderr.write(`usage: npm run --silent bench -- ${[...Object.keys(BENCHES), 'insights', 'experiments'].join('|')} [--json] [--records N] [--size BYTES] [--clients ${BENCHES.producer.join(',')}]\n`)
   process.exit(flags.help ? 0 : 64)
 }
 const records = Number(flags.records)

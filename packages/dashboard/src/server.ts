@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { Analytics } from '@tackle/analytics'
 import type { ClusterAdmin } from '@tackle/client'
-import { capConnections, fastifyHttpOptions, resolveHttpLimits, type EventStore, type ExperimentConfig, type HttpLimits, type LiveStats } from '@tackle/pipeline'
+import { capConnections, fastifyHttpOptions, resolveHttpLimits, type EventStore, type HttpLimits, type LiveStats } from '@tackle/pipeline'
 import { checkBearer } from './auth.ts'
 import { DashboardError, DashboardErrorCodes } from './errors.ts'
 import { clusterRoutes } from './routes/cluster.ts'
@@ -25,7 +25,8 @@ export interface DashboardOptions {
   /** Insights and persons over the store; by default one made here (and stopped on close). */
   analytics?: Analytics
   token: string
-  experiments?: Readonly<Record<string, ExperimentConfig>>
+  /** Experiment definitions of the config file, for the analytics made here when none is given. */
+  experiments?: Readonly<Record<string, unknown>>
   /** For the cluster page; without it the page says the cluster is not known. */
   cluster?: { admin: ClusterAdmin, groups: readonly string[] }
   port?: number
@@ -42,7 +43,7 @@ export interface Dashboard {
 
 const PUBLIC = new URL('./public/', import.meta.url)
 const ASSETS: Record<string, URL> = Object.fromEntries([
-  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
+  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'experiments.js', 'table.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
   // The charting library ships in the package, from npm: the page loads nothing from elsewhere.
   ['/vendor/echarts.min.js', new URL(import.meta.resolve('echarts/dist/echarts.min.js'))],
 ])
@@ -63,7 +64,7 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
   for (const [path, file] of Object.entries(ASSETS)) {
     app.get(path, async (_request, reply) => reply.type(TYPES[file.pathname.split('.').pop() as string] as string).send(await readFile(file)))
   }
-  const analytics = options.analytics ?? new Analytics(options.store)
+  const analytics = options.analytics ?? new Analytics(options.store, { experiments: options.experiments ?? {} })
   if (options.analytics === undefined) app.addHook('onClose', async () => analytics.close())
   await app.register(async function api (scope) {
     scope.addHook('onRequest', async request => checkBearer(request.headers.authorization, options.token))
@@ -72,7 +73,7 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
     await scope.register(liveRoutes(options.stats))
     await scope.register(queryRoutes(analytics))
     await scope.register(personsRoutes(analytics))
-    await scope.register(experimentsRoutes(options.store, options.experiments ?? {}))
+    await scope.register(experimentsRoutes(analytics))
     if (options.cluster) await scope.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
     else scope.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
   })

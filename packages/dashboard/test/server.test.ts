@@ -54,7 +54,7 @@ test('GET /api/events should return events newest first, filtered by name and li
   assert.match(bad.json().message, /limit must be a whole number from 1 to 1000/)
 })
 
-test('GET /api/experiments/:id should give the per-variant table, and say what is missing otherwise', async (t) => {
+test('GET /api/experiments/:id should give every metric for every variant, keeping the first API\'s fields', async (t) => {
   const { app, store } = await dashboard(t)
   const events: PipelineEvent[] = []
   for (const [variant, users, converting] of [['control', 100, 20], ['b', 100, 30]] as const) {
@@ -71,16 +71,43 @@ test('GET /api/experiments/:id should give the per-variant table, and say what i
   assert.deepEqual(results.variants.map((v: { variant: string, users: number, conversions: number }) => [v.variant, v.users, v.conversions]), [['b', 100, 30], ['control', 100, 20]])
   const b = results.variants[0]
   assert.ok(Math.abs(b.comparison.lift - 0.5) < 1e-9)
-  assert.ok(b.comparison.pValue > 0.05 && b.comparison.pValue < 0.2, `p = ${b.comparison.pValue}`)
+  assert.ok(b.comparison.pValue > 0.05, `p = ${b.comparison.pValue}: a 50% lift on 100 per arm is not significant, and less so sequentially`)
   assert.equal(results.sampleRatio.mismatch, false)
+  const [metric] = results.metrics
+  assert.deepEqual(Object.keys(metric.variants[0]).sort(), ['absolute', 'chanceToBeatControl', 'cupedApplied', 'direction', 'errorMessage', 'isControl', 'lowSample', 'pValueAdjusted', 'relative', 'risk', 'significant', 'total', 'users', 'value', 'variant'])
+  assert.match(results.verdict, /primary metric/)
 
   const unconfigured = await app.inject({ method: 'GET', url: '/api/experiments/exp-2', headers: auth })
-  assert.equal(unconfigured.statusCode, 400)
-  assert.match(unconfigured.json().message, /no conversion event configured: add \?conversion=EVENT_NAME/)
+  assert.equal(unconfigured.statusCode, 404)
+  assert.match(unconfigured.json().message, /\?conversion=EVENT/)
   const unknown = await app.inject({ method: 'GET', url: '/api/experiments/exp-2?conversion=Order%20Completed', headers: auth })
   assert.equal(unknown.statusCode, 404)
   const listed = await app.inject({ method: 'GET', url: '/api/experiments', headers: auth })
   assert.deepEqual(listed.json().experiments.map((e: { experimentId: string, users: number, conversionEvent: string }) => [e.experimentId, e.users, e.conversionEvent]), [['exp-1', 200, 'Order Completed']])
+})
+
+test('POST and PUT /api/experiments should define and edit experiments, naming the field of a mistake', async (t) => {
+  const { app } = await dashboard(t)
+  const body = { id: 'checkout-button', variants: [{ key: 'control', weight: 50 }, { key: 'test', weight: 50 }], metrics: [{ kind: 'conversion', event: 'Order Completed' }] }
+  const created = await app.inject({ method: 'POST', url: '/api/experiments', headers: auth, payload: body })
+  assert.equal(created.statusCode, 201)
+  assert.equal(created.json().rollout, 100)
+  assert.equal((await app.inject({ method: 'POST', url: '/api/experiments', headers: auth, payload: body })).statusCode, 409)
+  const bad = await app.inject({ method: 'POST', url: '/api/experiments', headers: auth, payload: { ...body, id: 'x', variants: [{ key: 'a', weight: -1 }, { key: 'b', weight: 1 }] } })
+  assert.equal(bad.statusCode, 400)
+  assert.equal(bad.json().field, '/variants/0/weight')
+  const edited = await app.inject({ method: 'PUT', url: '/api/experiments/checkout-button', headers: auth, payload: { ...body, rollout: 10 } })
+  assert.equal(edited.json().rollout, 10)
+  assert.equal((await app.inject({ method: 'GET', url: '/api/experiments/checkout-button/definition', headers: auth })).json().rollout, 10)
+  const results = (await app.inject({ method: 'GET', url: '/api/experiments/checkout-button', headers: auth })).json()
+  assert.equal(results.verdict, 'No exposures yet.')
+  const power = await app.inject({ method: 'POST', url: '/api/experiments/checkout-button/power', headers: auth, payload: { effect: 0.1, mean: 0.1, variance: 0.09, dailyUsers: 1000 } })
+  assert.equal(power.statusCode, 200)
+  assert.ok(power.json().personsNeeded > 10_000 && power.json().daysRemaining > 10, JSON.stringify(power.json()))
+  const noData = await app.inject({ method: 'POST', url: '/api/experiments/checkout-button/power', headers: auth, payload: {} })
+  assert.equal(noData.statusCode, 400)
+  assert.equal(noData.json().field, '/mean')
+  assert.equal((await app.inject({ method: 'POST', url: '/api/experiments', payload: body })).statusCode, 401)
 })
 
 test('GET /api/stats should return the live aggregates', async (t) => {

@@ -5,6 +5,7 @@ import { TackleProducer, type SecurityOptions } from '@tackle/client'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { startCollector, type Collector } from './collector/collector.ts'
+import type { FlagsProvider } from './collector/flags-api.ts'
 import type { HttpLimits } from './http-limits.ts'
 import type { PipelineTopics } from './topics.ts'
 
@@ -20,6 +21,8 @@ export interface CollectorServiceOptions {
   httpLimits?: Partial<HttpLimits> | undefined
   /** Share a producer (the all-in-one pipeline does); otherwise the service makes and closes its own. */
   producer?: TackleProducer | undefined
+  /** Answers PostHog's /flags and /decide (the analytics package's experiments). */
+  flags?: FlagsProvider | undefined
   registry?: Registry | undefined
   logger?: Logger | undefined
 }
@@ -41,7 +44,7 @@ export async function startCollectorService (options: CollectorServiceOptions): 
   try {
     const collector = await startCollector({
       producer, topics: options.topics, writeKeys: options.writeKeys, port: options.port, host: options.host,
-      maxEventBytes: options.maxEventBytes, maxBatchBytes: options.maxBatchBytes, logger: options.logger, ...options.httpLimits,
+      maxEventBytes: options.maxEventBytes, maxBatchBytes: options.maxBatchBytes, logger: options.logger, flags: options.flags, ...options.httpLimits,
     })
     return {
       collector,

@@ -5,9 +5,9 @@
 import { ensureTopics, type SecurityOptions } from '@tackle/client'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import type { ExperimentConfig } from './analytics/experiment-results.ts'
 import type { LiveStats } from './analytics/live-stats.ts'
 import type { Collector } from './collector/collector.ts'
+import type { FlagsProvider } from './collector/flags-api.ts'
 import { collectorProducer, startCollectorService } from './collector-service.ts'
 import type { PiiRules } from './processors/pii.ts'
 import { startProcessorService, type ProcessorService } from './processor-service.ts'
@@ -31,7 +31,10 @@ export interface PipelineOptions {
   maxBatchBytes?: number
   trackingPlans?: Record<string, TrackingPlan>
   pii?: Partial<PiiRules>
-  experiments?: Record<string, ExperimentConfig>
+  /** Experiment definitions by id, as the config file gives them (the analytics package reads them). */
+  experiments?: Record<string, unknown>
+  /** Makes what answers PostHog's /flags from the store, which the pipeline opens (the analytics package's experiments). */
+  flags?: ((store: EventStore) => FlagsProvider) | undefined
   lateAfterMs?: number
   /** Events older than this many days are deleted; default: kept. */
   retentionDays?: number | undefined
@@ -46,7 +49,7 @@ export interface Pipeline {
   readonly store: EventStore
   readonly stats: LiveStats
   readonly topics: PipelineTopics
-  readonly experiments: Readonly<Record<string, ExperimentConfig>>
+  readonly experiments: Readonly<Record<string, unknown>>
   /** Consumer group names, for lag. */
   readonly groups: readonly string[]
   close (): Promise<void>
@@ -67,6 +70,7 @@ export async function startPipeline (options: PipelineOptions): Promise<Pipeline
     const { collector } = await startCollectorService({
       ...common, topics, producer, writeKeys: options.writeKeys, port: options.collectorPort, host: options.collectorHost,
       maxEventBytes: options.maxEventBytes, maxBatchBytes: options.maxBatchBytes, httpLimits: options.httpLimits,
+      flags: options.flags?.(processors.store),
     })
     const running = processors
     return {

@@ -2,8 +2,9 @@
 // (TypeBox, checked with Ajv) before any SQL is built. `kind` picks the insight; each kind's
 // schema is checked on its own, so an error names the field at fault rather than a union.
 import { Type } from '@tackle/client'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { Ajv, type ValidateFunction } from 'ajv'
 import { AnalyticsError, AnalyticsErrorCodes } from '../errors.ts'
+import { firstSchemaError } from '../schema-check.ts'
 
 /** One of some strings, as a JSON Schema enum: Ajv then names the allowed values, where a union of constants would not. */
 const oneOf = <T extends string> (values: readonly T[], options: { default?: T } = {}) => Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
@@ -146,11 +147,7 @@ export function parseInsightQuery (input: unknown): InsightQuery {
   const query = structuredClone(input) as InsightQuery
   const validate = validators[kind as InsightKind]
   if (!validate(query)) {
-    const error = validate.errors?.[0] as ErrorObject
-    const field = error.keyword === 'additionalProperties' ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.keyword === 'required' ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath
-    const what = error.keyword === 'additionalProperties'
-      ? 'is not a field of this query'
-      : error.keyword === 'required' ? 'is required' : error.keyword === 'enum' ? `must be one of ${(error.params.allowedValues as string[]).join(', ')}` : error.message ?? 'is invalid'
+    const { field, what } = firstSchemaError(validate, 'query')
     throw badQuery(field, `${kind} query: ${field || '/'} ${what}`)
   }
   checkSemantics(query)

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { pino } from 'pino'
 import { ClusterAdmin } from '@tackle/client'
+import { Analytics } from '@tackle/analytics'
 import { startDashboard } from '@tackle/dashboard'
 import { startPipeline } from '@tackle/pipeline'
 import { withCommonOptions } from '../common-options.ts'
@@ -30,6 +31,8 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
       const settings = await pipelineSettings(context.config, context.env)
       const logger = pino({ level: context.env.TACKLE_LOG_LEVEL ?? 'warn' }, pino.destination(2))
 
+      // One Analytics over the pipeline's store: the collector's flags and the dashboard share its experiments.
+      let analytics: Analytics | undefined
       const pipeline = await startPipeline({
         bootstrapBrokers, security, logger,
         writeKeys: settings.writeKeys,
@@ -44,12 +47,17 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
         trackingPlans: settings.trackingPlans,
         pii: settings.pii,
         experiments: settings.experiments,
+        flags: store => {
+          analytics = new Analytics(store, { experiments: settings.experiments ?? {} })
+          return analytics.experiments.flags
+        },
       })
       const admin = new ClusterAdmin({ bootstrapBrokers, clientId: 'tackle-dashboard', security })
       const dashboard = await startDashboard({
-        store: pipeline.store, stats: pipeline.stats, token: settings.dashboardToken, experiments: pipeline.experiments,
+        store: pipeline.store, stats: pipeline.stats, token: settings.dashboardToken, experiments: pipeline.experiments, analytics,
         cluster: { admin, groups: pipeline.groups }, port: settings.dashboardPort ?? 3000, host: settings.dashboardHost,
       }).catch(async (error: unknown) => {
+        analytics?.close()
         await pipeline.close()
         await admin.close()
         throw error
@@ -72,6 +80,7 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
       })
       process.stderr.write('stopping: dashboard, collector (delivering what it holds), processors, store\n')
       await dashboard.close()
+      analytics?.close()
       await pipeline.close()
       await admin.close()
       if (started.length > 0) {
@@ -88,7 +97,7 @@ function banner (s: { kafka: { bootstrap: string, source: string }, collector: s
   return `Tackle is running. Ctrl-C stops it.
 
   Kafka       ${s.kafka.bootstrap} (${s.kafka.source})
-  Collector   ${s.collector}   Segment /v1/*, PostHog /batch /capture /e
+  Collector   ${s.collector}   Segment /v1/*, PostHog /batch /capture /e /flags
   Dashboard   ${s.dashboard}/#token=${s.dashboardToken}
   Store       ${s.store}
 

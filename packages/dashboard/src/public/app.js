@@ -2,6 +2,8 @@
 // events, and rendering with textContent only, since event names and properties come from anyone
 // holding a write key.
 import { timeChart } from './charts.js'
+import { fill } from './table.js'
+import { setUpExperiments, showExperiments } from './experiments.js'
 import { setUpInsights, showInsights } from './insights.js'
 import { setUpPersons, showPersons } from './persons.js'
 
@@ -25,19 +27,6 @@ async function api (path, init = {}) {
   const body = await response.json()
   if (!response.ok) throw new Error(body.message ?? response.statusText)
   return body
-}
-
-function fill (tbody, rows) {
-  const body = typeof tbody === 'string' ? document.querySelector(`#${tbody} tbody`) : tbody
-  body.replaceChildren(...rows.map(cells => {
-    const tr = document.createElement('tr')
-    for (const cell of cells) {
-      const td = document.createElement('td')
-      if (cell && typeof cell === 'object') { td.textContent = cell.text; td.className = cell.className ?? '' } else td.textContent = cell ?? ''
-      tr.append(td)
-    }
-    return tr
-  }))
 }
 
 const time = (iso) => iso ? new Date(iso).toLocaleTimeString() : ''
@@ -133,20 +122,7 @@ const pages = {
     const { failed } = await api('/api/failed?limit=100')
     fill('failures', failed.map(f => [new Date(f.failedAt).toLocaleString(), f.step, f.reason, f.messageId ?? '']))
   },
-  async experiments () {
-    const { experiments } = await api('/api/experiments')
-    const select = $('experiment')
-    const chosen = select.value
-    select.replaceChildren(...experiments.map(e => {
-      const option = Object.assign(document.createElement('option'), { value: e.experimentId, textContent: `${e.experimentId} (${e.users} users)` })
-      option.dataset.conversion = e.conversionEvent ?? ''
-      return option
-    }))
-    if (chosen) select.value = chosen
-    if (!select.value) return
-    if (!$('conversion').value) $('conversion').value = select.selectedOptions[0]?.dataset.conversion ?? ''
-    await showExperiment()
-  },
+  experiments: () => showExperiments(api),
   async cluster () {
     const { health, lag } = await api('/api/cluster')
     $('health').textContent = health === null ? 'No cluster connection.' : health.healthy ? `Healthy: ${health.brokers.length} brokers, ${health.partitions} partitions.` : `Unhealthy: ${health.problems.length} problems.`
@@ -154,21 +130,6 @@ const pages = {
     fill('problems', (health?.problems ?? []).map(p => [p.kind, p.detail]))
     fill('lag', lag.map(g => [g.group, { text: g.status, className: g.status === 'OK' ? 'good' : 'bad' }, g.lagRecords]))
   },
-}
-
-async function showExperiment () {
-  const id = $('experiment').value
-  const conversion = $('conversion').value.trim()
-  const r = await api(`/api/experiments/${encodeURIComponent(id)}${conversion ? `?conversion=${encodeURIComponent(conversion)}` : ''}`)
-  $('srm').textContent = r.sampleRatio.mismatch
-    ? `Sample ratio mismatch (χ² = ${r.sampleRatio.chiSquared.toFixed(2)}, p = ${r.sampleRatio.pValue.toExponential(2)}): the split is not what was planned; do not trust these results.`
-    : `Sample ratio as planned (p = ${r.sampleRatio.pValue.toFixed(3)}). Conversion: ${r.conversionEvent}.`
-  $('srm').className = r.sampleRatio.mismatch ? 'bad' : 'good'
-  fill('experiment-table', r.variants.map(v => {
-    const c = v.comparison
-    const lift = c?.lift === null || c?.lift === undefined ? '' : `${percent(c.lift)} (${percent(c.liftCi95[0])} to ${percent(c.liftCi95[1])})`
-    return [v.isControl ? `${v.variant} (control)` : v.variant, v.users, v.conversions, percent(v.rate, 2), lift, c ? c.pValue.toFixed(4) : '', c ? percent(c.chanceToBeatControl) : '']
-  }))
 }
 
 const route = () => {
@@ -190,11 +151,10 @@ async function refresh () {
 }
 
 $('login').addEventListener('submit', (e) => { e.preventDefault(); localStorage.setItem(tokenKey, $('token').value); $('login').hidden = true; refresh() })
-$('experiment-form').addEventListener('submit', (e) => { e.preventDefault(); showExperiment().catch(error => { $('status').textContent = error.message }) })
-$('experiment').addEventListener('change', () => { $('conversion').value = $('experiment').selectedOptions[0]?.dataset.conversion ?? '' })
 $('filter').addEventListener('input', renderStream)
 setUpInsights(refresh)
 setUpPersons(api, refresh)
+setUpExperiments(api, refresh)
 window.addEventListener('hashchange', refresh)
 refresh()
 live()

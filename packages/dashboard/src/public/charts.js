@@ -105,3 +105,75 @@ export function timelineChart (element, events) {
   }, { notMerge: true })
   return chart
 }
+
+const DIRECTION_COLOURS = { better: '#1e7b34', worse: '#b3261e', none: '#7a7f8c' }
+const pct = (x) => `${(x * 100).toFixed(1)}%`
+
+/**
+ * An interval (forest) chart: one row per metric and treatment, its relative effect as a dot and its
+ * interval as a line, green where significantly better, red where worse, grey otherwise; 0 marked.
+ * rows: [{ label, effect, low, high, direction, pValue }]
+ */
+export function forestChart (element, { rows }) {
+  const chart = chartOn(element)
+  chart.setOption({
+    animation: false,
+    grid: { left: 24, right: 32, top: 16, bottom: 56, containLabel: true },
+    tooltip: { trigger: 'item', confine: true, formatter: (p) => { const r = rows[p.data[0]]; return `${r.label}<br>effect ${pct(r.effect)} (${pct(r.low)} to ${pct(r.high)})<br>p = ${r.pValue.toFixed(4)}` } },
+    xAxis: { type: 'value', name: 'relative effect vs control (%)', nameLocation: 'middle', nameGap: 32, axisLabel: { formatter: (v) => `${Math.round(v * 1000) / 10}%` } },
+    yAxis: { type: 'category', inverse: true, data: rows.map(r => r.label) },
+    series: [{
+      name: 'effect (interval)',
+      type: 'custom',
+      encode: { x: [1, 2, 3], y: 0 },
+      data: rows.map((r, i) => [i, r.low, r.high, r.effect]),
+      renderItem: (_params, api) => {
+        const row = rows[api.value(0)]
+        const y = api.value(0)
+        const [low, high, mid] = [api.coord([api.value(1), y]), api.coord([api.value(2), y]), api.coord([api.value(3), y])]
+        const colour = DIRECTION_COLOURS[row.direction] ?? DIRECTION_COLOURS.none
+        return {
+          type: 'group',
+          children: [
+            { type: 'line', shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] }, style: { stroke: colour, lineWidth: 2 } },
+            { type: 'circle', shape: { cx: mid[0], cy: mid[1], r: 5 }, style: { fill: colour } },
+          ],
+        }
+      },
+      markLine: { silent: true, symbol: 'none', lineStyle: { color: '#1d2330', type: 'dashed' }, label: { formatter: 'no effect' }, data: [{ xAxis: 0 }] },
+    }],
+  }, { notMerge: true })
+  return chart
+}
+
+/**
+ * The cumulative relative effect by day of first exposure, per treatment, with its interval as a band.
+ * series: [{ name, points: [{ day, effect, low, high } | { day, effect: null }] }]
+ */
+export function effectOverTimeChart (element, { days, series }) {
+  const chart = chartOn(element)
+  const lines = series.flatMap((s, i) => {
+    const colour = palette[i % palette.length]
+    const value = (key) => s.points.map(p => p.effect === null ? null : p[key])
+    return [
+      { name: `${s.name}: interval`, type: 'line', stack: `band-${i}`, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, data: value('low'), tooltip: { show: false } },
+      { name: `${s.name}: interval`, type: 'line', stack: `band-${i}`, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity: 0.15 }, data: s.points.map(p => p.effect === null ? null : p.high - p.low), tooltip: { show: false } },
+      { name: s.name, type: 'line', color: colour, showSymbol: days.length < 60, data: value('effect') },
+    ]
+  })
+  chart.setOption({
+    ...base(true),
+    legend: { top: 0, data: series.map(s => s.name) },
+    tooltip: {
+      trigger: 'axis', confine: true,
+      formatter: (items) => items.filter(i => !i.seriesName.endsWith(': interval')).map(i => {
+        const p = series.find(s => s.name === i.seriesName)?.points[i.dataIndex]
+        return p?.effect === null || p === undefined ? `${i.marker}${i.seriesName}: –` : `${i.marker}${i.seriesName}: ${pct(p.effect)} (${pct(p.low)} to ${pct(p.high)})`
+      }).join('<br>'),
+    },
+    xAxis: { type: 'category', name: 'day of first exposure (UTC)', nameLocation: 'middle', nameGap: 32, data: days },
+    yAxis: { type: 'value', name: 'cumulative relative effect (%)', nameLocation: 'middle', nameGap: 52, axisLabel: { formatter: (v) => `${Math.round(v * 1000) / 10}%` } },
+    series: lines,
+  }, { notMerge: true })
+  return chart
+}

@@ -1,21 +1,9 @@
 // The persons page: search by id or property, then one person's merged ids, properties, refused
 // merges and timeline; and the erasure, behind a confirmation.
 import { timelineChart } from './charts.js'
+import { fill as rows } from './table.js'
 
 const $ = (id) => document.getElementById(id)
-
-function rows (id, data) {
-  $(id).querySelector('tbody').replaceChildren(...data.map(cells => {
-    const tr = document.createElement('tr')
-    for (const cell of cells) {
-      const td = document.createElement('td')
-      if (cell instanceof Node) td.append(cell)
-      else td.textContent = cell ?? ''
-      tr.append(td)
-    }
-    return tr
-  }))
-}
 
 const link = (id) => Object.assign(document.createElement('a'), { href: `#persons?id=${encodeURIComponent(id)}`, textContent: id })
 

@@ -1,24 +1,37 @@
-// Experiment results. The conversion event and control come from the experiment's config, or
-// from the query (?conversion=Order%20Completed&control=a) for experiments not configured.
+// Experiments: list, define (POST), edit (PUT), results, and the power calculator. An experiment
+// only seen in exposures (not defined) is analysed with the conversion event named in the query
+// (?conversion=Order%20Completed&control=a), as before definitions existed.
 import type { FastifyInstance } from 'fastify'
-import { analyseExperiment, type EventStore, type ExperimentConfig } from '@tackle/pipeline'
-import { DashboardError, DashboardErrorCodes } from '../errors.ts'
+import { AnalyticsError, AnalyticsErrorCodes, ExperimentDefinitionSchema, type Analytics } from '@tackle/analytics'
 import { stringParam } from '../query.ts'
 
-export function experimentsRoutes (store: EventStore, configured: Readonly<Record<string, ExperimentConfig>>) {
+export function experimentsRoutes (analytics: Analytics) {
+  const experiments = analytics.experiments
   return async function plugin (app: FastifyInstance): Promise<void> {
-    app.get('/api/experiments', async () => {
-      const seen = await store.experiments()
-      return { experiments: seen.map(e => ({ ...e, conversionEvent: configured[e.experimentId]?.conversionEvent ?? null })) }
-    })
+    app.get('/api/experiments', async () => ({ experiments: await experiments.list() }))
+    app.get('/api/experiments/schema', async () => ExperimentDefinitionSchema)
+    app.post('/api/experiments', async (request, reply) => reply.status(201).send(await experiments.registry.create(request.body)))
+    app.put('/api/experiments/:id', async request => experiments.registry.update((request.params as { id: string }).id, request.body))
+    app.get('/api/experiments/:id/definition', async request => experiments.definition((request.params as { id: string }).id))
     app.get('/api/experiments/:id', async request => {
       const { id } = request.params as { id: string }
-      const query = request.query as Record<string, unknown>
-      const config = configured[id]
-      const conversionEvent = stringParam(query, 'conversion') ?? config?.conversionEvent
-      if (conversionEvent === undefined) throw new DashboardError(DashboardErrorCodes.BAD_QUERY, `experiment "${id}" has no conversion event configured: add ?conversion=EVENT_NAME`)
-      const control = stringParam(query, 'control') ?? config?.control
-      return analyseExperiment(store, id, { ...config, conversionEvent, ...(control ? { control } : {}) })
+      const asked = adHoc(request.query as Record<string, unknown>)
+      const results = await experiments.results(await experiments.definition(id, asked))
+      const defined = await experiments.registry.get(id) !== undefined
+      if (!defined && results.variants.every(v => v.users === 0)) throw new AnalyticsError(AnalyticsErrorCodes.EXPERIMENT_NOT_FOUND, `no experiment "${id}": it is not defined and no exposure names it`)
+      return results
+    })
+    app.post('/api/experiments/:id/power', async request => {
+      const { id } = request.params as { id: string }
+      const definition = await experiments.definition(id, adHoc(request.query as Record<string, unknown>))
+      return experiments.power(definition, (request.body ?? {}) as Record<string, never>)
     })
   }
+}
+
+function adHoc (query: Record<string, unknown>): unknown {
+  const conversion = stringParam(query, 'conversion')
+  if (conversion === undefined) return undefined
+  const control = stringParam(query, 'control')
+  return { metrics: [{ kind: 'conversion', event: conversion }], ...(control === undefined ? {} : { control }) }
 }

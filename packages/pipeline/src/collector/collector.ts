@@ -7,6 +7,7 @@ import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { capConnections, fastifyHttpOptions } from '../http-limits.ts'
 import { tooLarge } from './decode-body.ts'
 import { resolveCollectorOptions, type CollectorOptions, type CollectorOptionsInput } from './options.ts'
+import { flagsApi } from './flags-api.ts'
 import { posthogApi } from './posthog-api.ts'
 import { segmentApi } from './segment-api.ts'
 
@@ -37,6 +38,7 @@ async function build (options: Readonly<CollectorOptions>): Promise<FastifyInsta
   app.get('/health', async () => ({ ok: true }))
   await app.register(segmentApi(options))
   await app.register(posthogApi(options))
+  await app.register(flagsApi(options))
   return app
 }
 

@@ -3,6 +3,7 @@ import type { TackleProducer } from '@tackle/client'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { defaultHttpLimits, resolveHttpLimits, type HttpLimits } from '../http-limits.ts'
 import type { PipelineTopics } from '../topics.ts'
+import type { FlagsProvider } from './flags-api.ts'
 
 export interface CollectorOptions extends HttpLimits {
   producer: TackleProducer
@@ -18,6 +19,8 @@ export interface CollectorOptions extends HttpLimits {
   logger: Logger | undefined
   /** The clock that stamps receivedAt; tests pin it. */
   now: () => Date
+  /** Answers PostHog's /flags and /decide; without it they answer with no flags. */
+  flags: FlagsProvider | undefined
 }
 
 export const defaultCollectorOptions = {
@@ -29,6 +32,7 @@ export const defaultCollectorOptions = {
   trustProxy: false,
   logger: undefined,
   now: () => new Date(),
+  flags: undefined,
 } as const
 
 export type CollectorOptionsInput = Partial<CollectorOptions> & Pick<CollectorOptions, 'producer' | 'topics' | 'writeKeys'>

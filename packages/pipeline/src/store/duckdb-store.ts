@@ -21,6 +21,7 @@ const DUCKDB: Dialect = {
   toNumber: text => `TRY_CAST(${text} AS DOUBLE)`,
   binary: text => text,
   asofJoin: true,
+  argMin: (value, order, tieBreak) => `arg_min(${value}, (${order}, ${tieBreak}))`,
   partitionKey: text => `hash(${text})`,
 }
 

@@ -12,19 +12,6 @@ export interface StoredFailure extends FailedEvent {
   id: string
 }
 
-export interface VariantCounts {
-  variant: string
-  users: number
-  conversions: number
-}
-
-export interface ExperimentSummary {
-  experimentId: string
-  users: number
-  firstSeen: string
-  lastSeen: string
-}
-
 export type Row = Record<string, unknown>
 
 export interface EventStore {
@@ -50,12 +37,6 @@ export interface EventStore {
   storedIds (writeKey: string): Promise<Array<{ messageId: string, storedAt: string }>>
   /** Every failed-event record of one write key that names a messageId. */
   failedIds (writeKey: string): Promise<Array<{ messageId: string, step: StoredFailure['step'], reason: string }>>
-  experiments (): Promise<ExperimentSummary[]>
-  /**
-   * Per variant: users exposed (each counted in the variant of their first exposure) and users
-   * who did the conversion event at or after that first exposure.
-   */
-  experimentCounts (experimentId: string, conversionEvent: string): Promise<VariantCounts[]>
   /** The retention setting's work: deletes events that happened before the cutoff; returns how many. */
   deleteEventsBefore (cutoff: Date): Promise<number>
   close (): Promise<void>

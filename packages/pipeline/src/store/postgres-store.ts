@@ -18,11 +18,16 @@ const POSTGRES: Dialect = {
   toNumber: text => `(CASE WHEN ${text} ~ '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$' THEN (${text})::float8 END)`,
   binary: text => `(${text}) COLLATE "C"`,
   asofJoin: false,
+  argMin: (value, order, tieBreak) => `(array_agg(${value} ORDER BY ${order}, ${tieBreak}))[1]`,
   partitionKey: text => text,
 }
 
 // The insights filter by time and resolve persons by distinct id; DuckDB's zone maps need no index.
+// The statistics on the exposure keys let the planner see how many rows an experiment's exposures
+// are: estimated as a handful, it joins them to the metric events by a nested loop that runs for
+// minutes at a million persons, instead of a hash join of seconds.
 const INDEXES = [
+  `CREATE STATISTICS IF NOT EXISTS events_exposure_keys ON (properties->>'$feature_flag'), (properties->>'experiment_id'), (properties->>'$feature_flag_response'), (properties->>'variation_id') FROM events`,
   'CREATE INDEX IF NOT EXISTS events_timestamp ON events (timestamp)',
   'CREATE INDEX IF NOT EXISTS events_distinct_id ON events ((coalesce(user_id, anonymous_id)))',
   'CREATE INDEX IF NOT EXISTS person_ids_person ON person_ids (person_id)',

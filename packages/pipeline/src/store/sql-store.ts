@@ -1,9 +1,9 @@
 // The reads both SQL stores share: the same statements (sql.ts), told apart by their dialect and
 // by how each engine runs a query.
-import type { EventStore, ExperimentSummary, Row, StoredEvent, StoredFailure, VariantCounts } from './event-store.ts'
+import type { EventStore, Row, StoredEvent, StoredFailure } from './event-store.ts'
 import type { FailedEvent, PipelineEvent } from '../event.ts'
 import type { Statement } from './identity-sql.ts'
-import { experimentCountsSql, experimentsSql, recentEventsSql, recentFailuresSql, rowToEvent, rowToFailure, rowToSummary, type Dialect } from './sql.ts'
+import { recentEventsSql, recentFailuresSql, rowToEvent, rowToFailure, type Dialect } from './sql.ts'
 
 
 export abstract class SqlEventStore implements EventStore {
@@ -46,15 +46,5 @@ export abstract class SqlEventStore implements EventStore {
   async failedIds (writeKey: string): Promise<Array<{ messageId: string, step: StoredFailure['step'], reason: string }>> {
     const rows = await this.query('SELECT message_id, step, reason FROM failed_events WHERE write_key = $1 AND message_id IS NOT NULL', [writeKey])
     return rows.map(r => ({ messageId: String(r.message_id), step: r.step as StoredFailure['step'], reason: String(r.reason) }))
-  }
-
-  async experiments (): Promise<ExperimentSummary[]> {
-    const { sql, params } = experimentsSql(this.dialect)
-    return (await this.query(sql, params)).map(rowToSummary)
-  }
-
-  async experimentCounts (experimentId: string, conversionEvent: string): Promise<VariantCounts[]> {
-    const { sql, params } = experimentCountsSql(this.dialect, experimentId, conversionEvent)
-    return (await this.query(sql, params)).map(r => ({ variant: String(r.variant), users: Number(r.users), conversions: Number(r.conversions) }))
   }
 }

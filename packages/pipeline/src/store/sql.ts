@@ -24,6 +24,8 @@ export interface Dialect {
   partitionKey (text: string): string
   /** Whether the engine has ASOF JOIN (DuckDB): "the first row at or after" by a merge, not a window. */
   asofJoin: boolean
+  /** An aggregate: `value` of the row with the least `order` in the group (ties broken by `tieBreak`). */
+  argMin (value: string, order: string, tieBreak: string): string
 }
 
 /** A string as a SQL literal. */
@@ -36,7 +38,6 @@ export const DISTINCT_ID = 'coalesce(e.user_id, e.anonymous_id)'
 export const PERSON_ID = `coalesce(m.person_id, ${DISTINCT_ID})`
 export const PERSON_JOIN = `LEFT JOIN person_ids m ON m.distinct_id = ${DISTINCT_ID}`
 
-export const EXPOSURE_EVENT = 'Experiment Viewed'
 
 export function schemaStatements (d: Dialect): string[] {
   return [...eventSchemaStatements(d), ...identitySchemaStatements(d)]
@@ -155,39 +156,7 @@ export function recentFailuresSql (d: Dialect, limit: number): { sql: string, pa
   }
 }
 
-export function experimentsSql (d: Dialect): { sql: string, params: string[] } {
-  const id = d.jsonText('e.properties', 'experiment_id')
-  return {
-    sql: `SELECT ${id} AS experiment_id, count(DISTINCT ${PERSON_ID}) AS users,
-      ${d.epochMs('min(e.timestamp)')} AS first_seen, ${d.epochMs('max(e.timestamp)')} AS last_seen
-      FROM events e ${PERSON_JOIN} WHERE e.event = $1 AND ${id} IS NOT NULL GROUP BY 1 ORDER BY 4 DESC`,
-    params: [EXPOSURE_EVENT],
-  }
-}
-
-/** Per variant, on resolved persons: an exposure while anonymous and a purchase after sign-in are one person's. */
-export function experimentCountsSql (d: Dialect, experimentId: string, conversionEvent: string): { sql: string, params: string[] } {
-  return {
-    sql: `WITH exposures AS (
-        SELECT DISTINCT ON (uid) uid, variant, first_seen FROM (
-          SELECT ${PERSON_ID} AS uid, ${d.jsonText('e.properties', 'variation_id')} AS variant, e.timestamp AS first_seen
-          FROM events e ${PERSON_JOIN} WHERE e.event = $1 AND ${d.jsonText('e.properties', 'experiment_id')} = $2 AND ${d.jsonText('e.properties', 'variation_id')} IS NOT NULL
-        ) AS x ORDER BY uid, first_seen, variant
-      ), converted AS (
-        SELECT DISTINCT x.uid FROM exposures x JOIN (SELECT ${PERSON_ID} AS uid, e.timestamp FROM events e ${PERSON_JOIN} WHERE e.event = $3) c
-          ON c.uid = x.uid AND c.timestamp >= x.first_seen
-      )
-      SELECT x.variant AS variant, count(*) AS users, count(c.uid) AS conversions
-      FROM exposures x LEFT JOIN converted c ON c.uid = x.uid GROUP BY x.variant ORDER BY x.variant`,
-    params: [EXPOSURE_EVENT, experimentId, conversionEvent],
-  }
-}
-
 type Row = Record<string, unknown>
-
-export function rowToSummary (row: Row): { experimentId: string, users: number, firstSeen: string, lastSeen: string } {
-  return { experimentId: String(row.experiment_id), users: Number(row.users), firstSeen: iso(row.first_seen) as string, lastSeen: iso(row.last_seen) as string }
-}
 
 const iso = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString())
 const parsed = (text: unknown): Record<string, unknown> => (typeof text === 'string' ? JSON.parse(text) as Record<string, unknown> : (text as Record<string, unknown>) ?? {})

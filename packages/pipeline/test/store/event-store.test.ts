@@ -22,25 +22,6 @@ function event (over: Partial<PipelineEvent>): PipelineEvent {
   }
 }
 
-/** An A/B fixture: 10 control users (3 convert after exposure, 1 only before), 10 treatment users (6 convert). */
-function experimentFixture (): PipelineEvent[] {
-  const events: PipelineEvent[] = []
-  let n = 0
-  const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString()
-  for (const [variant, converting] of [['control', 3], ['treatment', 6]] as const) {
-    for (let u = 0; u < 10; u++) {
-      const userId = `${variant}-${u}`
-      events.push(event({ messageId: `x${n++}`, userId, event: 'Experiment Viewed', timestamp: at(1), properties: { experiment_id: 'exp-checkout', variation_id: variant } }))
-      if (u < converting) events.push(event({ messageId: `x${n++}`, userId, event: 'Order Completed', timestamp: at(2) }))
-    }
-  }
-  // Converted before seeing the experiment: not a conversion of it.
-  events.push(event({ messageId: `x${n++}`, userId: 'control-9', event: 'Order Completed', timestamp: at(0) }))
-  // A second exposure, to the other variant, later: the first exposure decides.
-  events.push(event({ messageId: `x${n++}`, userId: 'control-0', event: 'Experiment Viewed', timestamp: at(5), properties: { experiment_id: 'exp-checkout', variation_id: 'treatment' } }))
-  return events
-}
-
 function storeSuite (name: string, open: () => Promise<{ store: EventStore, cleanup: () => Promise<void> }>, skip?: string): void {
   describe(`${name} store`, { skip }, () => {
     test(`${name} store should store an event once however often it is inserted`, async (t) => {
@@ -125,20 +106,6 @@ function storeSuite (name: string, open: () => Promise<{ store: EventStore, clea
       assert.equal(failure?.reason, 'bad \uFFFD')
       assert.equal(failure?.receivedAt, new Date(T0).toISOString(), 'an unstorable receivedAt falls back to failedAt')
       assert.deepEqual([(failure?.payload as Record<string, unknown>).s, (failure?.payload as Record<string, unknown>).nul], ['a\uFFFDb', 'x\uFFFDy'])
-    })
-
-    test(`${name} store should count experiment users by first exposure and conversions after it`, async (t) => {
-      const { store, cleanup } = await open()
-      t.after(cleanup)
-      await store.insertEvents(experimentFixture(), new Date())
-      assert.deepEqual(await store.experimentCounts('exp-checkout', 'Order Completed'), [
-        { variant: 'control', users: 10, conversions: 3 },
-        { variant: 'treatment', users: 10, conversions: 6 },
-      ])
-      const [summary] = await store.experiments()
-      assert.equal(summary?.experimentId, 'exp-checkout')
-      assert.equal(summary?.users, 20)
-      assert.deepEqual(await store.experimentCounts('no-such', 'Order Completed'), [])
     })
   })
 }
