@@ -118,7 +118,8 @@ test('an experiment should run end to end: posthog-node and posthog-js get varia
   await page.selectOption('#experiment', id)
   const controlRow = page.locator('#experiment-table tbody tr', { hasText: 'control (control)' }).first()
   await controlRow.waitFor({ timeout: 15_000 })
-  const rows = await page.locator('#experiment-table tbody tr').allInnerTexts()
+  // Cells joined by tabs from their text, not innerText, whose tabs depend on the table being laid out yet.
+  const rows = await page.evaluate(`[...document.querySelectorAll('#experiment-table tbody tr')].map(tr => [...tr.cells].map(td => td.textContent).join('\\t'))`) as string[]
   assert.equal(rows.length, 4, 'two metrics × two variants')
   const rate = (v: { persons: number, buyers: number }) => `${(v.buyers / v.persons * 100).toFixed(2)}%`
   assert.match(rows[0] ?? '', new RegExp(`^Order Completed\\s+primary\\s+control \\(control\\)\\s+${expected.control.persons}\\s+${rate(expected.control).replace('.', '\\.')}`))

@@ -108,13 +108,10 @@ function sample (row: StatsRow, column: string, n: number, proportion: boolean):
   return proportion ? { kind: 'proportion', n, sum } : { kind: 'mean', n, sum, sumSquares: num(row, `${column}_sq`) }
 }
 
+/** The sum of products of two parts, whichever order the statement named the pair in. */
 function product (row: StatsRow, k: number, a: string, b: string): number {
-  const parts = [a, b]
-  for (const [x, y] of [[parts[0], parts[1]], [parts[1], parts[0]]]) {
-    const column = `m${k}_${x as string}_x_${y as string}`
-    if (column in row) return num(row, column)
-  }
-  return 0
+  const column = `m${k}_${a}_x_${b}`
+  return num(row, column in row ? column : `m${k}_${b}_x_${a}`)
 }
 
 /** The metric's statistic in one arm: plain, ratio, or with its pre-period for CUPED. */
