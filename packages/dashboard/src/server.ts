@@ -43,7 +43,7 @@ export interface Dashboard {
 
 const PUBLIC = new URL('./public/', import.meta.url)
 const ASSETS: Record<string, URL> = Object.fromEntries([
-  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'experiments.js', 'table.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
+  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'experiments.js', 'table.js', 'format.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
   // The charting library ships in the package, from npm: the page loads nothing from elsewhere.
   ['/vendor/echarts.min.js', new URL(import.meta.resolve('echarts/dist/echarts.min.js'))],
 ])

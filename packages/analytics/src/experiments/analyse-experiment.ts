@@ -96,8 +96,8 @@ export interface ExperimentResults {
 
 const num = (row: StatsRow | undefined, column: string) => Number(row?.[column] ?? 0)
 
-/** Adds up the rows of one variant. */
-function total (rows: readonly StatsRow[]): StatsRow {
+/** Adds up the rows of one variant (over its days). */
+export function total (rows: readonly StatsRow[]): StatsRow {
   const out: StatsRow = {}
   for (const row of rows) for (const [k, v] of Object.entries(row)) if (k !== 'variant' && k !== 'day') out[k] = num(out, k) + Number(v)
   return out

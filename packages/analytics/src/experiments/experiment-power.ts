@@ -2,7 +2,7 @@
 // given, before launch) and the traffic so far, the persons and days needed to detect a relative
 // lift with the power asked, the lift detectable with the persons exposed now, and the power now.
 import { AnalyticsError, AnalyticsErrorCodes } from '../errors.ts'
-import { metricStat, type StatsRow } from './analyse-experiment.ts'
+import { metricStat, total, type StatsRow } from './analyse-experiment.ts'
 import type { ExperimentDefinition } from './experiment-definition.ts'
 import { minimumDetectableEffect, power, sampleSizeFor } from './statistics/power.ts'
 import { statMean, statVariance } from './statistics/moments.ts'
@@ -51,10 +51,7 @@ export function experimentPower (experiment: ExperimentDefinition, rows: readonl
   if (!(targetPower > experiment.alpha && targetPower < 1)) throw new AnalyticsError(AnalyticsErrorCodes.BAD_EXPERIMENT, `power: /power must be between alpha (${experiment.alpha}) and 1`, { field: '/power' })
   const variations = experiment.variants?.length ?? Math.max(2, new Set(rows.map(r => String(r.variant))).size)
   const control = experiment.control ?? experiment.variants?.[0]?.key
-  const controlRows = rows.filter(r => String(r.variant) === control)
-  const summed: StatsRow = {}
-  for (const row of controlRows) for (const [k, v] of Object.entries(row)) if (k !== 'variant' && k !== 'day') summed[k] = Number(summed[k] ?? 0) + Number(v)
-  const observed = metricStat(summed, metric, index, false)
+  const observed = metricStat(total(rows.filter(r => String(r.variant) === control)), metric, index, false)
   const mean = input.mean ?? statMean(observed)
   const variance = input.variance ?? statVariance(observed)
   if (!(mean !== 0 && variance > 0)) throw new AnalyticsError(AnalyticsErrorCodes.BAD_EXPERIMENT, `power: control has no data on "${metric.name}" yet: give /mean and /variance (a conversion rate p has variance p(1 − p))`, { field: '/mean' })

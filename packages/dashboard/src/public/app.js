@@ -2,6 +2,7 @@
 // events, and rendering with textContent only, since event names and properties come from anyone
 // holding a write key.
 import { timeChart } from './charts.js'
+import { percent } from './format.js'
 import { fill } from './table.js'
 import { setUpExperiments, showExperiments } from './experiments.js'
 import { setUpInsights, showInsights } from './insights.js'
@@ -30,7 +31,6 @@ async function api (path, init = {}) {
 }
 
 const time = (iso) => iso ? new Date(iso).toLocaleTimeString() : ''
-const percent = (x, digits = 1) => x === null || x === undefined ? '–' : `${(x * 100).toFixed(digits)}%`
 
 let snapshot = null
 const streamed = []

@@ -1,6 +1,8 @@
 // Charts drawn with Apache ECharts (shipped in the package as /vendor/echarts.min.js): every chart
 // has named axes with units, a legend when it has more than one series, and tooltips. One
 // instance per element, reused, so redrawing replaces the options instead of leaking charts.
+import { percent as pct } from './format.js'
+
 const echarts = globalThis.echarts
 
 const palette = ['#3b6fd8', '#e8833a', '#2f9e6b', '#c94f7c', '#8a63d2', '#c9a227', '#4aa3b5', '#7a7f8c', '#d2553f', '#5a8f29']
@@ -107,7 +109,6 @@ export function timelineChart (element, events) {
 }
 
 const DIRECTION_COLOURS = { better: '#1e7b34', worse: '#b3261e', none: '#7a7f8c' }
-const pct = (x) => `${(x * 100).toFixed(1)}%`
 
 /**
  * An interval (forest) chart: one row per metric and treatment, its relative effect as a dot and its

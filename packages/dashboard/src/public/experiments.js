@@ -3,10 +3,10 @@
 // over time; define a new experiment or edit one as JSON (errors name the field); and the power
 // calculator with its duration estimate from the traffic so far.
 import { effectOverTimeChart, forestChart } from './charts.js'
+import { percent as pct } from './format.js'
 import { fill as rows } from './table.js'
 
 const $ = (id) => document.getElementById(id)
-const pct = (x, digits = 1) => x === null || x === undefined ? '–' : `${(x * 100).toFixed(digits)}%`
 const signed = (x) => x === null || x === undefined ? '–' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`
 const number = (x) => x === null || x === undefined ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(Math.abs(x) >= 1 ? 2 : 4)
 const interval = (e) => e === null ? '–' : `${signed(e.effect)} (${signed(e.ci[0])} to ${signed(e.ci[1])})`

@@ -1,5 +1,6 @@
 // The insights page: a form that builds the JSON query of POST /api/query (editable as JSON too),
 // kept in the URL (#insights?q=...) so a link reproduces the chart.
+import { percent as pct } from './format.js'
 import { formatDuration, funnelChart, retentionChart, timeChart } from './charts.js'
 
 const $ = (id) => document.getElementById(id)
@@ -92,7 +93,6 @@ function table (id, head, rows) {
   el.replaceChildren(thead, tbody)
 }
 
-const pct = (x) => `${(x * 100).toFixed(1)}%`
 const num = (x) => x === null || x === undefined ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(2)
 
 function draw (result, query) {
