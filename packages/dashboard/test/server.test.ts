@@ -84,6 +84,10 @@ test('GET /api/experiments/:id should give every metric for every variant, keepi
   assert.equal(unknown.statusCode, 404)
   const listed = await app.inject({ method: 'GET', url: '/api/experiments', headers: auth })
   assert.deepEqual(listed.json().experiments.map((e: { experimentId: string, users: number, conversionEvent: string }) => [e.experimentId, e.users, e.conversionEvent]), [['exp-1', 200, 'Order Completed']])
+  // Without variants defined, the power calculator reads the same control the results compare with.
+  const power = await app.inject({ method: 'POST', url: '/api/experiments/exp-1/power', headers: auth, payload: {} })
+  assert.equal(power.statusCode, 200, power.body)
+  assert.deepEqual([power.json().mean, power.json().variations, power.json().personsSoFar], [0.2, 2, 200])
 })
 
 test('POST and PUT /api/experiments should define and edit experiments, naming the field of a mistake', async (t) => {

@@ -135,13 +135,22 @@ export function metricStat (row: StatsRow, m: MetricDefinition, k: number, cuped
   return { kind: 'cuped', n, post, pre: sample(row, col('prepost'), n, proportion), postPreSumOfProducts: product(row, k, 'post', 'prepost') }
 }
 
+/** The variants compared: those defined, else those the exposures name. */
+export function variantKeys (experiment: ExperimentDefinition, rows: readonly StatsRow[]): string[] {
+  return experiment.variants?.map(v => v.key) ?? [...new Set(rows.map(r => String(r.variant)))].sort()
+}
+
+/** The control: the one named, else "control", else the first variant. */
+export function controlOf (experiment: ExperimentDefinition, keys: readonly string[]): string | null {
+  return experiment.control !== undefined && keys.includes(experiment.control) ? experiment.control : keys.includes('control') ? 'control' : keys[0] ?? null
+}
+
 export function analyseExperimentRows (experiment: ExperimentDefinition, rows: readonly StatsRow[]): ExperimentResults {
-  const seen = [...new Set(rows.map(r => String(r.variant)))]
-  const keys = experiment.variants?.map(v => v.key) ?? seen.sort()
+  const keys = variantKeys(experiment, rows)
   const weights = experiment.variants?.map(v => v.weight) ?? keys.map(() => 1)
   const weightSum = weights.reduce((a, b) => a + b, 0)
   const byVariant = new Map(keys.map(key => [key, total(rows.filter(r => String(r.variant) === key))]))
-  const control = experiment.control !== undefined && keys.includes(experiment.control) ? experiment.control : keys.includes('control') ? 'control' : keys[0] ?? null
+  const control = controlOf(experiment, keys)
   const users = keys.map(key => num(byVariant.get(key), 'n'))
   const allUsers = users.reduce((a, b) => a + b, 0)
   const multiple = keys.map(key => num(byVariant.get(key), 'multiple'))

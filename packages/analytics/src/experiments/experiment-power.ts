@@ -2,7 +2,7 @@
 // given, before launch) and the traffic so far, the persons and days needed to detect a relative
 // lift with the power asked, the lift detectable with the persons exposed now, and the power now.
 import { AnalyticsError, AnalyticsErrorCodes } from '../errors.ts'
-import { metricStat, total, type StatsRow } from './analyse-experiment.ts'
+import { controlOf, metricStat, total, variantKeys, type StatsRow } from './analyse-experiment.ts'
 import type { ExperimentDefinition } from './experiment-definition.ts'
 import { minimumDetectableEffect, power, sampleSizeFor } from './statistics/power.ts'
 import { statMean, statVariance } from './statistics/moments.ts'
@@ -49,8 +49,9 @@ export function experimentPower (experiment: ExperimentDefinition, rows: readonl
   const targetPower = input.power ?? 0.8
   if (!(effect > 0)) throw new AnalyticsError(AnalyticsErrorCodes.BAD_EXPERIMENT, 'power: /effect must be a relative lift above 0 (0.05 is +5%)', { field: '/effect' })
   if (!(targetPower > experiment.alpha && targetPower < 1)) throw new AnalyticsError(AnalyticsErrorCodes.BAD_EXPERIMENT, `power: /power must be between alpha (${experiment.alpha}) and 1`, { field: '/power' })
-  const variations = experiment.variants?.length ?? Math.max(2, new Set(rows.map(r => String(r.variant))).size)
-  const control = experiment.control ?? experiment.variants?.[0]?.key
+  const keys = variantKeys(experiment, rows)
+  const variations = Math.max(2, keys.length)
+  const control = controlOf(experiment, keys)
   const observed = metricStat(total(rows.filter(r => String(r.variant) === control)), metric, index, false)
   const mean = input.mean ?? statMean(observed)
   const variance = input.variance ?? statVariance(observed)
