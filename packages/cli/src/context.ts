@@ -53,3 +53,14 @@ export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv
     },
   }
 }
+
+/** Runs `work` with an admin client for the chosen cluster, closed afterwards whatever happens. */
+export async function withAdmin<T> (flags: CommonFlags, work: (admin: ClusterAdmin, context: CommandContext, bootstrap: string[]) => Promise<T>): Promise<T> {
+  const context = await commandContext(flags)
+  const { admin, brokers } = await context.admin()
+  try {
+    return await work(admin, context, brokers.bootstrap.split(','))
+  } finally {
+    await admin.close()
+  }
+}

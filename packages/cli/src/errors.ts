@@ -5,6 +5,7 @@ export const CliErrorCodes = {
   BAD_BROKERS: 'TACKLE_CLI_BAD_BROKERS',
   CONFIG_INVALID: 'TACKLE_CLI_CONFIG_INVALID',
   USAGE: 'TACKLE_CLI_USAGE',
+  REFUSED: 'TACKLE_CLI_REFUSED',
 } as const
 
 export type CliErrorCode = (typeof CliErrorCodes)[keyof typeof CliErrorCodes]
@@ -14,6 +15,7 @@ export const cliErrorFixes: Record<CliErrorCode, string> = {
   TACKLE_CLI_BAD_BROKERS: 'Give brokers as HOST:PORT[,HOST:PORT...], for example 127.0.0.1:9092.',
   TACKLE_CLI_CONFIG_INVALID: 'Correct the setting named in the message (config file, or the TACKLE_* environment variable).',
   TACKLE_CLI_USAGE: 'See --help for the command.',
+  TACKLE_CLI_REFUSED: 'Doing it now could lose data or availability; the message says what to do first.',
 }
 
 const exitCodes: Record<CliErrorCode, ExitCode> = {
@@ -21,6 +23,7 @@ const exitCodes: Record<CliErrorCode, ExitCode> = {
   TACKLE_CLI_BAD_BROKERS: ExitCodes.USAGE,
   TACKLE_CLI_CONFIG_INVALID: ExitCodes.USAGE,
   TACKLE_CLI_USAGE: ExitCodes.USAGE,
+  TACKLE_CLI_REFUSED: ExitCodes.FAILED,
 }
 
 export class CliError extends Error {

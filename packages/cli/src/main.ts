@@ -5,11 +5,14 @@ import { brokerCommand } from './commands/broker.ts'
 import { eventsCommand } from './commands/events.ts'
 import { queryCommand } from './commands/query.ts'
 import { exporterCommand } from './commands/exporter.ts'
+import { groupCommand } from './commands/group.ts'
 import { healthCommand } from './commands/health.ts'
 import { kafkaCommand } from './commands/kafka.ts'
 import { lagCommand } from './commands/lag.ts'
+import { rebalanceCommand } from './commands/rebalance.ts'
 import { rollCommand } from './commands/roll.ts'
 import { startCommand } from './commands/start.ts'
+import { topicCommand } from './commands/topic.ts'
 import { verifyCommand } from './commands/verify.ts'
 import { ExitCodes } from './exit-codes.ts'
 import { renderError, exitCodeOf } from './render-error.ts'
@@ -29,6 +32,9 @@ Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_*), then tackle.co
     .addCommand(healthCommand())
     .addCommand(rollCommand())
     .addCommand(brokerCommand())
+    .addCommand(rebalanceCommand())
+    .addCommand(topicCommand())
+    .addCommand(groupCommand())
     .addCommand(auditCommand())
     .addCommand(lagCommand())
     .addCommand(exporterCommand())

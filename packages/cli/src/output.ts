@@ -1,7 +1,8 @@
 import type { ClusterStatus, NodeStatus } from '@tackle/local-kafka'
 
+/** One JSON line; offsets and other bigints as numbers (as strings past 2^53, where a double would round them). */
 export function printJson (value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n')
+  process.stdout.write(JSON.stringify(value, (_key, v: unknown) => typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : String(v)) : v) + '\n')
 }
 
 export function formatMiB (bytes: number | null): string {

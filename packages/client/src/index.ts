@@ -13,5 +13,6 @@ export { serveHealth, type HealthServer, type HealthServerOptions, type Readines
 export { consumerMetrics, type ConsumerMetrics } from './metrics.ts'
 export { ensureTopics, safeTopicSettings, topicWeaknesses, type EnsureTopicsResult, type Weakness, type WeakTopic } from './topics/ensure-topics.ts'
 export { connectionRefusal, SASL_MECHANISMS, securityFromEnv, SECURITY_PROTOCOLS, type SaslMechanism, type SecurityOptions } from './security.ts'
-export { ClusterAdmin, type BrokerInfo, type ClusterAdminOptions, type ClusterInfo, type ConfigEntry, type ConfigSource, type ElectionResult, type GroupInfo, type PartitionInfo, type PartitionOffsets, type QuorumInfo, type Reassignment, type TopicPartition, type VoterInfo } from './admin/cluster-admin.ts'
+export { ClusterAdmin, type BrokerInfo, type ClusterAdminOptions, type ClusterInfo, type ConfigEntry, type ConfigSource, type ElectionResult, type GroupDescription, type GroupInfo, type GroupMemberInfo, type LogDirUsage, type OffsetSpec, type PartitionInfo, type PartitionOffsets, type QuorumInfo, type Reassignment, type TopicPartition, type VoterInfo } from './admin/cluster-admin.ts'
 export { partitionForKey } from './producer/partitioner.ts'
+export { TopicReader, type ReadOptions, type TopicReaderOptions, type TopicRecord } from './topics/topic-reader.ts'

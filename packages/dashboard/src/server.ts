@@ -7,12 +7,15 @@
 import { readFile } from 'node:fs/promises'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { Analytics } from '@tackle/analytics'
-import type { ClusterAdmin } from '@tackle/client'
+import type { ClusterAdmin, TopicReader } from '@tackle/client'
 import { capConnections, fastifyHttpOptions, resolveHttpLimits, type EventStore, type HttpLimits, type LiveStats } from '@tackle/pipeline'
 import { checkBearer } from './auth.ts'
 import { DashboardError, DashboardErrorCodes } from './errors.ts'
 import { clusterRoutes } from './routes/cluster.ts'
 import { eventsRoutes } from './routes/events.ts'
+import { groupsRoutes } from './routes/groups.ts'
+import { OPS_HTTP_STATUS } from './routes/ops-status.ts'
+import { topicsRoutes } from './routes/topics.ts'
 import { experimentsRoutes } from './routes/experiments.ts'
 import { liveRoutes } from './routes/live.ts'
 import { personsRoutes } from './routes/persons.ts'
@@ -27,8 +30,8 @@ export interface DashboardOptions {
   token: string
   /** Experiment definitions of the config file, for the analytics made here when none is given. */
   experiments?: Readonly<Record<string, unknown>>
-  /** For the cluster page; without it the page says the cluster is not known. */
-  cluster?: { admin: ClusterAdmin, groups: readonly string[] }
+  /** For the cluster, topics and groups pages; without it they say the cluster is not known. */
+  cluster?: { admin: ClusterAdmin, groups: readonly string[], reader?: TopicReader }
   port?: number
   host?: string
   /** Timeouts and the connection cap (the same defaults as the collector's). */
@@ -43,7 +46,7 @@ export interface Dashboard {
 
 const PUBLIC = new URL('./public/', import.meta.url)
 const ASSETS: Record<string, URL> = Object.fromEntries([
-  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'experiments.js', 'table.js', 'format.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
+  ...['index.html', 'app.js', 'charts.js', 'insights.js', 'persons.js', 'experiments.js', 'topics.js', 'groups.js', 'table.js', 'format.js', 'style.css'].map(file => [file === 'index.html' ? '/' : `/${file}`, new URL(file, PUBLIC)]),
   // The charting library ships in the package, from npm: the page loads nothing from elsewhere.
   ['/vendor/echarts.min.js', new URL(import.meta.resolve('echarts/dist/echarts.min.js'))],
 ])
@@ -56,8 +59,8 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
   capConnections(app.server, limits)
   app.setReplySerializer(payload => JSON.stringify(payload, (_key, value: unknown) => typeof value === 'bigint' ? value.toString() : value))
   app.setErrorHandler((error: FastifyError | DashboardError, _request, reply) => {
-    const status = error instanceof DashboardError ? error.statusCode : (error as { statusCode?: number }).statusCode ?? 500
     const code = (error as { code?: string }).code ?? 'TACKLE_DASHBOARD_ERROR'
+    const status = error instanceof DashboardError ? error.statusCode : (error as { statusCode?: number }).statusCode ?? OPS_HTTP_STATUS[code] ?? 500
     const field = (error as { field?: string }).field
     return reply.status(status).send({ code, message: error.message, ...(field === undefined ? {} : { field }) })
   })
@@ -74,8 +77,15 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
     await scope.register(queryRoutes(analytics))
     await scope.register(personsRoutes(analytics))
     await scope.register(experimentsRoutes(analytics))
-    if (options.cluster) await scope.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
-    else scope.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
+    if (options.cluster) {
+      await scope.register(clusterRoutes(options.cluster.admin, options.cluster.groups))
+      if (options.cluster.reader) {
+        await scope.register(topicsRoutes(options.cluster.admin, options.cluster.reader))
+        await scope.register(groupsRoutes(options.cluster.admin, options.cluster.reader))
+      }
+    } else {
+      scope.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
+    }
   })
   return app
 }

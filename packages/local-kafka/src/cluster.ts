@@ -371,7 +371,10 @@ export class LocalCluster {
   async addBroker (options: { signal?: AbortSignal } = {}): Promise<NodeStatus> {
     return this.#lock(async () => {
       const record = await this.#requireRecord()
-      const id = Math.max(...record.nodes.map(n => n.id)) + 1
+      // Above every node there is and every node-N directory a removed node left behind, whose
+      // id the cluster may still know.
+      const left = (await readdir(this.options.dir).catch(() => [] as string[])).map(name => /^node-(\d+)$/.exec(name)?.[1]).filter(n => n !== undefined).map(Number)
+      const id = Math.max(...record.nodes.map(n => n.id), ...left) + 1
       validateNodeCount(id)
       const [ports] = await allocatePorts(1, this.options.portBase === undefined ? undefined : this.options.portBase + id - 1)
       if (!ports) throw new LocalKafkaError(LocalKafkaErrorCodes.NO_FREE_PORTS, 'no free port for a new broker')
@@ -392,6 +395,29 @@ export class LocalCluster {
       await this.#startNodes(record, distribution, [id], options)
       const status = await this.#statusOf(record)
       return status.nodes.find(n => n.id === id) as NodeStatus
+    })
+  }
+
+  /**
+   * Takes a broker-only node out of the cluster for good: stopped first, then dropped from the
+   * cluster's record so status and health no longer list it; its data stays unless `purge`.
+   * Controllers are refused: removing a voter changes the quorum, which this harness formats once.
+   */
+  async removeNode (id: number, options: { purge?: boolean } = {}): Promise<{ id: number, dir: string, purged: boolean }> {
+    return this.#lock(async () => {
+      const record = await this.#requireRecord()
+      const node = this.#requireNode(record, id)
+      if (node.roles.includes('controller')) {
+        throw new LocalKafkaError(LocalKafkaErrorCodes.NODE_STATE, `node ${id} is a KRaft controller (a voter of the quorum); only broker-only nodes, added with add-broker, can be removed`, { nodeId: id })
+      }
+      if (record.nodes.filter(n => n.roles.includes('broker')).length <= 1) {
+        throw new LocalKafkaError(LocalKafkaErrorCodes.NODE_STATE, `node ${id} is the last broker`, { nodeId: id })
+      }
+      await this.#terminate(node)
+      record.nodes = record.nodes.filter(n => n.id !== id)
+      await writeClusterRecord(this.#stateFile, record)
+      if (options.purge) await rm(node.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+      return { id, dir: node.dir, purged: options.purge ?? false }
     })
   }
 

@@ -12,6 +12,12 @@ export const OpsErrorCodes = {
   CANCEL_REFUSED: 'TACKLE_OPS_CANCEL_REFUSED',
   THROTTLE_LEFT: 'TACKLE_OPS_THROTTLE_LEFT',
   NOTHING_TO_DO: 'TACKLE_OPS_NOTHING_TO_DO',
+  GROUP_ACTIVE: 'TACKLE_OPS_GROUP_ACTIVE',
+  GROUP_NOT_FOUND: 'TACKLE_OPS_GROUP_NOT_FOUND',
+  OFFSET_OUT_OF_RANGE: 'TACKLE_OPS_OFFSET_OUT_OF_RANGE',
+  TOPIC_NOT_FOUND: 'TACKLE_OPS_TOPIC_NOT_FOUND',
+  TOPIC_IN_USE: 'TACKLE_OPS_TOPIC_IN_USE',
+  READ_BACK_MISMATCH: 'TACKLE_OPS_READ_BACK_MISMATCH',
 } as const
 
 export type OpsErrorCode = (typeof OpsErrorCodes)[keyof typeof OpsErrorCodes]
@@ -30,6 +36,12 @@ export const opsErrorFixes: Record<OpsErrorCode, string> = {
   TACKLE_OPS_CANCEL_REFUSED: 'Cancelling would move replicas back onto brokers that are down (named in the message). Bring them back first, or let the reassignment finish (--verify).',
   TACKLE_OPS_THROTTLE_LEFT: 'Replication throttles did not read back as set (before moving) or as removed (at the end); the message names them. Rerun, or with --verify, to set or remove them again.',
   TACKLE_OPS_NOTHING_TO_DO: 'There is no reassignment of this kind in progress (no state file); start one first.',
+  TACKLE_OPS_GROUP_ACTIVE: 'The group has active members (named in the message), whose commits would overwrite the change. Stop those consumers, check `tackle group describe GROUP` shows no members, then rerun.',
+  TACKLE_OPS_GROUP_NOT_FOUND: 'No such consumer group; `tackle group list` lists them.',
+  TACKLE_OPS_OFFSET_OUT_OF_RANGE: 'The offset asked for is outside what the log holds; the message gives each partition\'s valid range. Pick an offset inside it, or --to earliest / latest.',
+  TACKLE_OPS_TOPIC_NOT_FOUND: 'No such topic; `tackle topic list` lists them.',
+  TACKLE_OPS_TOPIC_IN_USE: 'Consumer groups with active members read the topic (named in the message). Stop them first, or delete it later.',
+  TACKLE_OPS_READ_BACK_MISMATCH: 'The offsets read back after the commit are not the ones committed (the message names them): another client committed at the same time. Check `tackle group describe GROUP` and rerun.',
 }
 
 export interface OpsErrorFacts {
@@ -38,6 +50,8 @@ export interface OpsErrorFacts {
   brokerId?: number
   /** Partitions the problem is about, as topic-partition. */
   partitions?: string[]
+  group?: string
+  topic?: string
 }
 
 export class OpsError extends Error {
@@ -46,6 +60,8 @@ export class OpsError extends Error {
   readonly fix: string
   readonly brokerId: number | undefined
   readonly partitions: string[]
+  readonly group: string | undefined
+  readonly topic: string | undefined
 
   constructor (code: OpsErrorCode, message: string, facts: OpsErrorFacts = {}) {
     super(message, facts.cause === undefined ? undefined : { cause: facts.cause })
@@ -55,5 +71,7 @@ export class OpsError extends Error {
     this.fix = opsErrorFixes[code]
     this.brokerId = facts.brokerId
     this.partitions = facts.partitions ?? []
+    this.group = facts.group
+    this.topic = facts.topic
   }
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
-import { createInterface } from 'node:readline/promises'
 import { Command } from 'commander'
 import { auditConfig, defaultReassignOptions, fixAudit, type AuditFinding, type AuditReport } from '@tackle/ops'
 import { interruptSignal, parseByteRate, withCommonOptions } from '../common-options.ts'
 import { defaultStateDir } from '../config.ts'
+import { confirm } from '../confirm.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
 import { ExitCodes } from '../exit-codes.ts'
@@ -23,17 +23,10 @@ function findingsText (report: AuditReport): string {
   return `${report.findings.length} weak settings (${report.topicsChecked} topics checked on ${report.brokers} brokers):\n${table(rows)}`
 }
 
-async function confirmed (findings: readonly AuditFinding[]): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new CliError(CliErrorCodes.USAGE, '--fix changes the cluster: confirm on a terminal, or pass --yes')
+function question (findings: readonly AuditFinding[]): string {
   const raises = findings.filter(f => f.fix === 'reassign').length
   const configs = findings.filter(f => f.fix === 'config').length
-  const prompt = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    const answer = await prompt.question(`Apply ${configs} config changes${raises ? ` and raise the replication factor of ${raises} topics (a throttled reassignment)` : ''}? [y/N] `)
-    return /^y(es)?$/i.test(answer.trim())
-  } finally {
-    prompt.close()
-  }
+  return `Apply ${configs} config changes${raises ? ` and raise the replication factor of ${raises} topics (a throttled reassignment)` : ''}?`
 }
 
 export function auditCommand (): Command {
@@ -60,7 +53,7 @@ reach the cluster, 64 bad usage.`)
         let report = await auditConfig({ admin, topics: flags.topic })
         const fixable = report.findings.filter(f => f.fix !== 'manual')
         if (flags.fix && fixable.length > 0) {
-          if (!flags.yes && !await confirmed(fixable)) throw new CliError(CliErrorCodes.USAGE, 'not confirmed: nothing was changed')
+          if (!flags.yes) await confirm(question(fixable), '--fix')
           const stateFile = join(brokers.source === 'local' ? context.cluster.dir : defaultStateDir(context.env), 'reassignment.json')
           const fixed = await fixAudit(fixable, {
             admin, stateFile, throttleBytesPerSec: flags.throttle, signal: interruptSignal(),

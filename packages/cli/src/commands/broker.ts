@@ -1,16 +1,16 @@
 import { join } from 'node:path'
 import { Command } from 'commander'
-import { cancelReassignment, decommissionBroker, defaultReassignOptions, readReassignState, replaceBroker, verifyReassignment, type PlanOnly, type ReassignInput, type ReassignProgress, type ReassignResult } from '@tackle/ops'
+import { cancelReassignment, decommissionBroker, defaultReassignOptions, readReassignState, replaceBroker, unregisterBroker, verifyReassignment, type PlanOnly, type UnregisterOutcome, type ReassignInput, type ReassignProgress, type ReassignResult } from '@tackle/ops'
 import { interruptSignal, parseByteRate, parseWholeNumber, withCommonOptions } from '../common-options.ts'
 import { defaultStateDir } from '../config.ts'
-import { commandContext, type CommandContext, type CommonFlags } from '../context.ts'
+import { commandContext, withAdmin, type CommandContext, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
 import { ExitCodes } from '../exit-codes.ts'
 import { printJson, table } from '../output.ts'
 import { formatBytes, formatDuration, Progress } from '../progress.ts'
 import { parseDuration } from './roll.ts'
 
-interface ReassignFlags extends CommonFlags {
+export interface ReassignFlags extends CommonFlags {
   dryRun?: boolean
   throttle: number
   maxMoves: number
@@ -23,7 +23,7 @@ interface ReassignFlags extends CommonFlags {
 
 const brokerId = parseWholeNumber('broker id', 0, 2 ** 31 - 1)
 
-function withReassignOptions (command: Command): Command {
+export function withReassignOptions (command: Command): Command {
   return withCommonOptions(command, ['json', 'dir', 'brokers'])
     .option('--dry-run', 'print the moves; change nothing')
     .option('--throttle <rate>', 'replication throttle on the brokers and replicas involved (50MiB/s, 10MB/s)', parseByteRate, defaultReassignOptions.throttleBytesPerSec)
@@ -54,12 +54,12 @@ function describe (event: ReassignProgress): string {
   return `moved ${event.done}/${event.total} partitions, ${event.inFlight} under way${event.paused ? `; paused: ${event.paused}` : ''}`
 }
 
-function movesText (plan: PlanOnly): string {
+export function movesText (plan: PlanOnly): string {
   if (plan.moves.length === 0) return `${plan.purpose}: nothing to move`
   return `${plan.purpose}: ${plan.moves.length} partitions\n${table([['TOPIC', 'PARTITION', 'FROM', 'TO'], ...plan.moves.map(m => [m.topic, String(m.partition), m.from.join(','), m.to.join(',')])])}`
 }
 
-async function runReassignment (purpose: string, flags: ReassignFlags, start: (input: ReassignInput & { dryRun: boolean }) => Promise<ReassignResult | PlanOnly>): Promise<void> {
+export async function runReassignment<R extends ReassignResult> (purpose: string, flags: ReassignFlags, start: (input: ReassignInput & { dryRun: boolean }) => Promise<R | PlanOnly>, texts: { plan?: (plan: PlanOnly) => string, done?: (result: R) => string, beforeStart?: (input: ReassignInput) => Promise<void> } = {}): Promise<void> {
   if (flags.verify && flags.cancel) throw new CliError(CliErrorCodes.USAGE, 'give --verify or --cancel, not both')
   const context = await commandContext(flags)
   const { admin, brokers } = await context.admin()
@@ -88,15 +88,24 @@ async function runReassignment (purpose: string, flags: ReassignFlags, start: (i
       if (!report.complete) process.exitCode = ExitCodes.FAILED
       return
     }
+    if (!flags.dryRun) await texts.beforeStart?.(input)
     const result = await start({ ...input, dryRun: flags.dryRun ?? false })
     progress.done()
     if (flags.json) printJson({ ...result, stateFile })
-    else if ('dryRun' in result) process.stdout.write(movesText(result) + '\n')
-    else process.stdout.write(`${result.purpose}: ${result.moves.length} partitions moved, ${formatBytes(result.bytesCopied)} copied in ${formatDuration(result.durationMs)}; throttles removed (checked)\n`)
+    else if ('dryRun' in result) process.stdout.write((texts.plan ?? movesText)(result) + '\n')
+    else process.stdout.write(`${result.purpose}: ${result.moves.length} partitions moved, ${formatBytes(result.bytesCopied)} copied in ${formatDuration(result.durationMs)}; throttles removed (checked)${texts.done ? `\n${texts.done(result)}` : ''}\n`)
   } finally {
     progress.done()
     await admin.close()
   }
+}
+
+const unregisterText = (result: { unregister: UnregisterOutcome }) => result.unregister.unregistered ? `broker ${result.unregister.brokerId} unregistered from the cluster metadata` : `broker ${result.unregister.brokerId} left registered: ${result.unregister.reason}`
+
+function withUnregister (command: Command): Command {
+  return command
+    .option('--unregister', 'unregister the emptied broker from the KRaft metadata afterwards (default: when it is not running)')
+    .option('--no-unregister', 'leave it registered')
 }
 
 export function brokerCommand (): Command {
@@ -104,17 +113,27 @@ export function brokerCommand (): Command {
     .description('move every replica of broker OLD to broker NEW, each in the same position (OLD may be dead)')
     .argument('<old>', 'the broker being retired', brokerId)
     .argument('<new>', 'the broker taking its place (registered, holding none of its partitions)', brokerId)
-    .action(async (oldId: number, newId: number, flags: ReassignFlags) => {
-      await runReassignment(`replace broker ${oldId} with ${newId}`, flags, input => replaceBroker({ ...input, oldId, newId }))
+    .action(async (oldId: number, newId: number, flags: ReassignFlags & { unregister?: boolean }) => {
+      await runReassignment<ReassignResult & { unregister: UnregisterOutcome }>(`replace broker ${oldId} with ${newId}`, flags, input => replaceBroker({ ...input, oldId, newId, unregister: flags.unregister }), { done: unregisterText })
     })
   const decommission = withReassignOptions(new Command('decommission'))
     .description('move every replica off a broker, spread evenly over the others (rack-aware), before removing it')
     .argument('<id>', 'the broker to empty', brokerId)
-    .action(async (id: number, flags: ReassignFlags) => {
-      await runReassignment(`decommission broker ${id}`, flags, input => decommissionBroker({ ...input, brokerId: id }))
+    .action(async (id: number, flags: ReassignFlags & { unregister?: boolean }) => {
+      await runReassignment<ReassignResult & { unregister: UnregisterOutcome }>(`decommission broker ${id}`, flags, input => decommissionBroker({ ...input, brokerId: id, unregister: flags.unregister }), { done: unregisterText })
     })
+  const unregister = withCommonOptions(new Command('unregister'), ['json', 'dir', 'brokers'])
+    .description('remove a broker that is gone for good from the KRaft metadata, so health and Kafka\'s tools stop listing it')
+    .argument('<id>', 'the broker (stopped, holding no replicas)', brokerId)
+    .addHelpText('after', '\nRefused while the broker runs (it would register again) or holds replicas (move them first).\n\nExample: tackle broker unregister 4\n\nExit codes: 0 unregistered, 1 refused, 2 cannot reach the cluster, 64 bad usage.')
+    .action(async (id: number, flags: CommonFlags) => withAdmin(flags, async admin => {
+      await unregisterBroker(admin, id)
+      if (flags.json) printJson({ unregistered: id })
+      else process.stdout.write(`broker ${id} unregistered\n`)
+    }))
   return new Command('broker')
-    .description('replace or decommission a broker with a throttled, resumable reassignment')
-    .addCommand(replace)
-    .addCommand(decommission)
+    .description('replace, decommission or unregister a broker; moves are throttled and resumable')
+    .addCommand(withUnregister(replace))
+    .addCommand(withUnregister(decommission))
+    .addCommand(unregister)
 }

@@ -13,16 +13,27 @@ export function healthText (report: HealthReport): string {
   const registered = report.brokers.filter(b => b.registered).length
   const head = `${report.healthy ? 'healthy' : 'UNHEALTHY'}: ${registered} of ${report.brokers.length} brokers registered, controller ${report.controller.id}, ${report.partitions} partitions`
   const imbalance = report.leaderImbalance.partitions > 0 ? `\nleader imbalance: ${report.leaderImbalance.partitions} partitions not led by their preferred replica (reported only)` : ''
-  if (report.problems.length === 0) return head + imbalance
-  const rows = [['PROBLEM', 'TOPIC', 'PARTITION', 'DETAIL'], ...report.problems.map(p => [p.kind, p.topic ?? '-', p.partition === undefined ? '-' : String(p.partition), p.detail])]
-  return `${head}${imbalance}\n\n${table(rows)}`
+  const disks = report.logDirs.filter(d => d.usedRatio !== null)
+  const fullest = disks.sort((a, b) => (b.usedRatio ?? 0) - (a.usedRatio ?? 0))[0]
+  const disk = fullest ? `\ndisks: fullest is broker ${fullest.broker}'s ${fullest.dir} at ${((fullest.usedRatio ?? 0) * 100).toFixed(1)}% (${disks.length} log directories)` : ''
+  const soonest = report.certificates.filter(c => c.notAfter).sort((a, b) => Date.parse(a.notAfter as string) - Date.parse(b.notAfter as string))[0]
+  const certificate = soonest ? `\ncertificates: ${report.certificates.length} TLS listeners; the first to expire is broker ${soonest.broker}'s ${soonest.listener}, on ${soonest.notAfter}` : ''
+  const issues = [...report.problems, ...report.warnings.map(w => ({ ...w, kind: `warning: ${w.kind}` }))]
+  if (issues.length === 0) return head + imbalance + disk + certificate
+  const rows = [['PROBLEM', 'TOPIC', 'PARTITION', 'DETAIL'], ...issues.map(p => [p.kind, p.topic ?? '-', p.partition === undefined ? '-' : String(p.partition), p.detail])]
+  return `${head}${imbalance}${disk}${certificate}\n\n${table(rows)}`
 }
 
 export function healthCommand (): Command {
   return withCommonOptions(new Command('health'), ['json', 'dir', 'brokers'])
     .description('ensure the cluster is healthy: brokers registered, quorum caught up, no offline, under-min-ISR or under-replicated partitions')
     .option('--quorum-lag-ms <ms>', 'a controller whose last catch-up is older than this is lagging', parseWholeNumber('--quorum-lag-ms', 1, 3_600_000))
-    .addHelpText('after', '\nExit codes: 0 healthy, 1 unhealthy (each problem names its topic and partition), 2 cannot reach the cluster.')
+    .addHelpText('after', `
+Also checked: each broker's log directories (warn at 80% full, fail at 90%) and the certificate of
+every TLS listener the brokers advertise (warn 30 days before it expires, fail at 7). Warnings are
+printed but do not fail the check.
+
+Exit codes: 0 healthy, 1 unhealthy (each problem names its topic and partition), 2 cannot reach the cluster.`)
     .action(async (flags: HealthFlags) => {
       const context = await commandContext(flags)
       const { admin, expectedBrokers } = await context.admin()

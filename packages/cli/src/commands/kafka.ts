@@ -3,6 +3,7 @@ import { kafkaAddBrokerCommand } from './kafka-add-broker.ts'
 import { kafkaDownCommand } from './kafka-down.ts'
 import { kafkaExecCommand } from './kafka-exec.ts'
 import { kafkaNodeCommand } from './kafka-node.ts'
+import { kafkaRemoveNodeCommand } from './kafka-remove-node.ts'
 import { kafkaStatusCommand } from './kafka-status.ts'
 import { kafkaUpCommand } from './kafka-up.ts'
 
@@ -15,5 +16,6 @@ export function kafkaCommand (): Command {
     .addCommand(kafkaStatusCommand())
     .addCommand(kafkaNodeCommand())
     .addCommand(kafkaAddBrokerCommand())
+    .addCommand(kafkaRemoveNodeCommand())
     .addCommand(kafkaExecCommand())
 }

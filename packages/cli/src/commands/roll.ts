@@ -17,12 +17,12 @@ interface RollFlags extends CommonFlags {
   state?: string
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
-/** `30m`, `90s`, `1h`, `1500ms`. */
+/** `30m`, `90s`, `1h`, `1500ms`, `7d`. */
 export function parseDuration (value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim())
-  if (!match) throw new InvalidArgumentError('give a duration such as 30m, 90s or 1h')
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim())
+  if (!match) throw new InvalidArgumentError('give a duration such as 30m, 90s, 1h or 7d')
   return Number(match[1]) * (UNITS[match[2] as string] as number)
 }
 

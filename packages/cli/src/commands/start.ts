@@ -4,7 +4,7 @@
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { pino } from 'pino'
-import { ClusterAdmin } from '@tackle/client'
+import { ClusterAdmin, TopicReader } from '@tackle/client'
 import { Analytics } from '@tackle/analytics'
 import { startDashboard } from '@tackle/dashboard'
 import { startPipeline } from '@tackle/pipeline'
@@ -53,13 +53,14 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
         },
       })
       const admin = new ClusterAdmin({ bootstrapBrokers, clientId: 'tackle-dashboard', security })
+      const reader = new TopicReader({ bootstrapBrokers, clientId: 'tackle-dashboard', security })
       const dashboard = await startDashboard({
         store: pipeline.store, stats: pipeline.stats, token: settings.dashboardToken, experiments: pipeline.experiments, analytics,
-        cluster: { admin, groups: pipeline.groups }, port: settings.dashboardPort ?? 3000, host: settings.dashboardHost,
+        cluster: { admin, groups: pipeline.groups, reader }, port: settings.dashboardPort ?? 3000, host: settings.dashboardHost,
       }).catch(async (error: unknown) => {
         analytics?.close()
         await pipeline.close()
-        await admin.close()
+        await Promise.all([admin.close(), reader.close()])
         throw error
       })
 
@@ -82,7 +83,7 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
       await dashboard.close()
       analytics?.close()
       await pipeline.close()
-      await admin.close()
+      await Promise.all([admin.close(), reader.close()])
       if (started.length > 0) {
         process.stderr.write('stopping the local Kafka cluster this run started\n')
         await context.cluster.down()

@@ -2,7 +2,7 @@
 // it has; the rest (describe cluster and quorum, partition reassignments from KIP-455, leader
 // elections) go over its exported protocol functions on a connection of our own. In KRaft any
 // broker forwards these to the active controller.
-import { Admin, ConfigResourceTypes, ConfigSources, IncrementalAlterConfigOperationTypes, ConnectionPool, describeClusterV1, describeLogDirsV4, describeQuorumV2, incrementalAlterConfigsV1, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, unregisterBrokerV0, type Connection } from '@platformatic/kafka'
+import { Admin, ConfigResourceTypes, listOffsetsV9, ConfigSources, IncrementalAlterConfigOperationTypes, ConnectionPool, consumerGroupDescribeV0, describeClusterV1, FindCoordinatorKeyTypes, protocolErrorsCodesById, describeLogDirsV4, describeQuorumV2, incrementalAlterConfigsV1, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, unregisterBrokerV0, type Connection } from '@platformatic/kafka'
 import { ClientError, ClientErrorCodes } from '../errors.ts'
 import { electLeadersV2, ElectionTypes, type ElectLeadersTopic } from './elect-leaders-v2.ts'
 import { wireSecurity, resolveSecurity, type SecurityOptions } from '../security.ts'
@@ -62,6 +62,32 @@ export interface Reassignment extends TopicPartition {
   removing: number[]
 }
 
+export interface GroupMemberInfo {
+  id: string
+  clientId: string
+  host: string
+  /** The static member id (group.instance.id), when set. */
+  instanceId: string | null
+  assignment: TopicPartition[]
+}
+
+export interface GroupDescription extends GroupInfo {
+  /** The broker coordinating the group. */
+  coordinator: number
+  members: GroupMemberInfo[]
+}
+
+/** Where to read or reset to: the log's first offset, its end, or the first offset at or after a time (ms since the epoch). */
+export type OffsetSpec = 'earliest' | 'latest' | { timestampMs: number }
+
+export interface LogDirUsage {
+  broker: number
+  dir: string
+  totalBytes: number
+  usableBytes: number
+  error: string | null
+}
+
 export interface GroupInfo {
   id: string
   /** Kafka's group state: Stable, Empty, PreparingRebalance, Assigning, Reconciling, … */
@@ -97,6 +123,7 @@ export interface ClusterAdminOptions {
 }
 
 const ELECTION_NOT_NEEDED = 84
+const BROKER_ID_NOT_REGISTERED = 102
 const ERROR_NAMES: Record<number, string> = { 80: 'PREFERRED_LEADER_NOT_AVAILABLE', 84: 'ELECTION_NOT_NEEDED', 83: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', 3: 'UNKNOWN_TOPIC_OR_PARTITION', 7: 'REQUEST_TIMED_OUT', 85: 'NO_REASSIGNMENT_IN_PROGRESS' }
 
 function voter (v: { replicaId: number, logEndOffset: bigint, lastCaughtUpTimestamp: bigint }, leaderNow: bigint): VoterInfo {
@@ -271,8 +298,11 @@ export class ClusterAdmin {
 
   /** Removes a broker that is gone for good from the cluster's metadata (KIP-1073's `kafka-cluster unregister`). */
   async unregisterBroker (brokerId: number): Promise<void> {
-    const response = await this.#call('unregister broker', c => unregisterBrokerV0.api.async(c, brokerId))
-    if (response.errorCode !== 0) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `unregistering broker ${brokerId} failed: ${response.errorMessage ?? `error code ${response.errorCode}`}`)
+    await this.#call('unregister broker', c => unregisterBrokerV0.api.async(c, brokerId)).catch((error: ClientError) => {
+      // Already unregistered is the state asked for.
+      if ((error.cause as { response?: { errorCode?: number } } | undefined)?.response?.errorCode === BROKER_ID_NOT_REGISTERED) return
+      throw error
+    })
   }
 
   /** Moves leadership back to each partition's first replica where it is in sync (all partitions when none are named). */
@@ -314,11 +344,14 @@ export class ClusterAdmin {
     }
   }
 
-  /** Consumer groups: classic ones of the consumer protocol, and KIP-848 ones. */
+  /**
+   * Consumer groups: classic ones of the consumer protocol, KIP-848 ones, and groups that only
+   * hold committed offsets (empty protocol type), as Kafka's kafka-consumer-groups --list counts them.
+   */
   async groups (): Promise<GroupInfo[]> {
     try {
       const groups = await bounded(this.#admin.listGroups({ types: ['classic', 'consumer'] }), this.#timeoutMs + 1000, 'listGroups')
-      return [...groups.values()].filter(g => g.protocolType === 'consumer' || g.groupType === 'consumer')
+      return [...groups.values()].filter(g => g.protocolType === 'consumer' || g.protocolType === '' || g.groupType === 'consumer')
         .map(g => ({ id: g.id, state: g.state, type: g.groupType ?? 'classic' })).sort((a, b) => a.id.localeCompare(b.id))
     } catch (cause) {
       throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `listing consumer groups failed: ${(cause as Error).message}`, { cause, canRetry: true })
@@ -338,15 +371,124 @@ export class ClusterAdmin {
 
   /** The log end offset (the next offset to be written) of each partition named. */
   async endOffsets (partitions: readonly TopicPartition[]): Promise<PartitionOffsets> {
-    const grouped = byTopic(partitions, p => p.partition)
-    if (grouped.size === 0) return new Map()
-    try {
-      // Timestamp -1 asks for the latest offset.
-      const listed = await bounded(this.#admin.listOffsets({ topics: [...grouped].map(([name, ids]) => ({ name, partitions: ids.map(partitionIndex => ({ partitionIndex, timestamp: -1n })) })) }), this.#timeoutMs + 1000, 'listOffsets')
-      return new Map(listed.map(t => [t.name, new Map(t.partitions.map(p => [p.partitionIndex, p.offset]))]))
-    } catch (cause) {
-      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `reading end offsets failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    return this.offsetsAt(partitions, 'latest')
+  }
+
+  /**
+   * Each named partition's first offset, end offset, or first offset whose timestamp is at or
+   * after the time given (the end offset where no record is that late, as Kafka's own
+   * reset-offsets tool resolves --to-datetime).
+   */
+  async offsetsAt (partitions: readonly TopicPartition[], at: OffsetSpec): Promise<PartitionOffsets> {
+    if (partitions.length === 0) return new Map()
+    // ListOffsets' timestamps: -2 the earliest offset, -1 the latest. Asked of each leader over the
+    // raw API: the wire library's listOffsets looks topics up in a metadata cache that leaves
+    // internal topics out, and throws outside the promise for one it does not find.
+    const timestamp = at === 'earliest' ? -2n : at === 'latest' ? -1n : BigInt(at.timestampMs)
+    const [leaders, cluster] = await Promise.all([this.partitions([...new Set(partitions.map(p => p.topic))]), this.describeCluster()])
+    const leaderOf = new Map(leaders.map(p => [`${p.topic}\0${p.partition}`, p.leader]))
+    const byLeader = new Map<number, TopicPartition[]>()
+    // Each partition once (Kafka answers INVALID_REQUEST to one named twice); one that does not
+    // exist (its topic deleted) is left out of the answer.
+    const asked = new Map(partitions.map(p => [`${p.topic}\0${p.partition}`, p]))
+    for (const [key, p] of asked) {
+      const leader = leaderOf.get(key)
+      if (leader !== undefined) byLeader.set(leader, [...(byLeader.get(leader) ?? []), p])
     }
+    const ask = async (broker: BrokerInfo | undefined, asked: readonly TopicPartition[], ts: bigint) => {
+      if (!broker) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `${asked.map(p => `${p.topic}-${p.partition}`).slice(0, 3).join(', ')} ${asked.length > 1 ? 'have' : 'has'} no live leader`, { canRetry: true, topic: asked[0]?.topic })
+      const topics = [...byTopic(asked, p => ({ partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp: ts }))].map(([name, ps]) => ({ name, partitions: ps }))
+      // A partition-level error comes as a ResponseError holding the whole answer.
+      const response = await this.#callOn(broker, 'list offsets', c => listOffsetsV9.api.async(c, -1, 0, topics).catch((error: { response?: listOffsetsV9.ListOffsetsResponse }) => {
+        if (error.response) return error.response
+        throw error
+      }))
+      const failed = response.topics.flatMap(t => t.partitions.filter(p => p.errorCode !== 0).map(p => `${t.name}-${p.partitionIndex}: ${protocolErrorsCodesById[p.errorCode] ?? p.errorCode}`))
+      if (failed.length > 0) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `listing offsets on broker ${broker.id} failed for ${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ` and ${failed.length - 3} more` : ''}`, { canRetry: true, topic: asked[0]?.topic })
+      return response.topics.flatMap(t => t.partitions.map(p => ({ topic: t.name, partition: p.partitionIndex, offset: p.offset })))
+    }
+    const offsets: PartitionOffsets = new Map()
+    const put = (found: ReadonlyArray<{ topic: string, partition: number, offset: bigint }>) => {
+      for (const f of found) offsets.set(f.topic, (offsets.get(f.topic) ?? new Map<number, bigint>()).set(f.partition, f.offset))
+    }
+    await Promise.all([...byLeader].map(async ([leader, asked]) => {
+      const broker = cluster.brokers.find(b => b.id === leader)
+      const found = await ask(broker, asked, timestamp)
+      put(found)
+      // No record at or after the time: the end of the log, as Kafka's reset-offsets resolves it.
+      const none = found.filter(f => f.offset < 0n)
+      if (typeof at === 'object' && none.length > 0) put(await ask(broker, none, -1n))
+    }))
+    return offsets
+  }
+
+  /**
+   * A consumer group's state, members and their assignments, from its coordinator: with
+   * ConsumerGroupDescribe for KIP-848 groups (DescribeGroups answers those as unknown), with
+   * DescribeGroups for classic ones. A group that does not exist comes back as state 'Dead'.
+   */
+  async describeGroup (groupId: string): Promise<GroupDescription> {
+    const listed = (await this.groups()).find(g => g.id === groupId)
+    const [coordinator] = await bounded(this.#admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] }), this.#timeoutMs + 1000, 'findCoordinator')
+      .catch((cause: unknown) => { throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `finding the coordinator of group ${groupId} failed: ${(cause as Error).message}`, { cause, canRetry: true }) })
+    const coordinatorId = coordinator?.nodeId ?? -1
+    if (!listed) return { id: groupId, state: 'Dead', type: 'unknown', coordinator: coordinatorId, members: [] }
+    if (listed.type === 'consumer' && coordinator) {
+      const broker = { id: coordinator.nodeId, host: coordinator.host, port: coordinator.port, rack: null }
+      const response = await this.#callOn(broker, `describing group ${groupId}`, c => consumerGroupDescribeV0.api.async(c, [groupId], false))
+      const group = response.groups[0]
+      if (!group || group.errorCode !== 0) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing group ${groupId} failed: ${group?.errorMessage ?? protocolErrorsCodesById[group?.errorCode ?? -1] ?? 'no answer'}`, { canRetry: true })
+      return {
+        id: groupId, state: group.groupState, type: 'consumer', coordinator: coordinatorId,
+        members: group.members.map(m => ({ id: m.memberId, clientId: m.clientId, host: m.clientHost.replace(/^\//, ''), instanceId: m.instanceId ?? null, assignment: m.assignment.topicPartitions.flatMap(t => t.partitions.map(partition => ({ topic: t.topicName, partition }))) })),
+      }
+    }
+    try {
+      const described = (await bounded(this.#admin.describeGroups({ groups: [groupId] }), this.#timeoutMs + 1000, 'describeGroups')).get(groupId)
+      return {
+        id: groupId, state: described?.state ?? listed.state, type: listed.type, coordinator: coordinatorId,
+        members: [...(described?.members.values() ?? [])].map(m => ({ id: m.id, clientId: m.clientId, host: m.clientHost.replace(/^\//, ''), instanceId: m.groupInstanceId ?? null, assignment: [...(m.assignments?.values() ?? [])].flatMap(a => a.partitions.map(partition => ({ topic: a.topic, partition }))) })),
+      }
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing group ${groupId} failed: ${(cause as Error).message}`, { cause, canRetry: true })
+    }
+  }
+
+  /** Commits offsets for a group with no active members, as Kafka's reset-offsets tool does (one OffsetCommit). */
+  async commitGroupOffsets (groupId: string, offsets: ReadonlyArray<TopicPartition & { offset: bigint }>): Promise<void> {
+    const topics = [...byTopic(offsets, o => ({ partition: o.partition, offset: o.offset }))].map(([name, partitionOffsets]) => ({ name, partitionOffsets }))
+    if (topics.length === 0) return
+    try {
+      await bounded(this.#admin.alterConsumerGroupOffsets({ groupId, topics }), this.#timeoutMs + 1000, 'alterConsumerGroupOffsets')
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `committing offsets for group ${groupId} failed: ${(cause as Error).message}`, { cause })
+    }
+  }
+
+  async deleteGroup (groupId: string): Promise<void> {
+    try {
+      await bounded(this.#admin.deleteGroups({ groups: [groupId] }), this.#timeoutMs + 1000, 'deleteGroups')
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `deleting group ${groupId} failed: ${(cause as Error).message}`, { cause })
+    }
+  }
+
+  async deleteTopic (name: string): Promise<void> {
+    try {
+      await bounded(this.#admin.deleteTopics({ topics: [name] }), this.#timeoutMs + 1000, 'deleteTopics')
+    } catch (cause) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `deleting topic ${name} failed: ${(cause as Error).message}`, { cause })
+    }
+  }
+
+  /** Each log directory of one live broker with its disk's total and usable bytes (DescribeLogDirs v4, KIP-827). */
+  async logDirUsage (broker: BrokerInfo): Promise<LogDirUsage[]> {
+    // An empty topic list asks for the directories only, not every replica in them.
+    const response = await this.#callOn(broker, `describe log dirs of broker ${broker.id}`, c => describeLogDirsV4.api.async(c, []))
+    return response.results.map(r => ({
+      broker: broker.id, dir: r.logDir, totalBytes: Number(r.totalBytes), usableBytes: Number(r.usableBytes),
+      error: r.errorCode === 0 ? null : (protocolErrorsCodesById[r.errorCode] ?? `error ${r.errorCode}`),
+    }))
   }
 
   async close (): Promise<void> {

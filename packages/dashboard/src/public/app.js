@@ -5,8 +5,10 @@ import { timeChart } from './charts.js'
 import { percent } from './format.js'
 import { fill } from './table.js'
 import { setUpExperiments, showExperiments } from './experiments.js'
+import { setUpGroups, showGroups } from './groups.js'
 import { setUpInsights, showInsights } from './insights.js'
 import { setUpPersons, showPersons } from './persons.js'
+import { setUpTopics, showTopics } from './topics.js'
 
 const tokenKey = 'tackle-dashboard-token'
 const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token')
@@ -130,6 +132,8 @@ const pages = {
     fill('problems', (health?.problems ?? []).map(p => [p.kind, p.detail]))
     fill('lag', lag.map(g => [g.group, { text: g.status, className: g.status === 'OK' ? 'good' : 'bad' }, g.lagRecords]))
   },
+  topics: (params) => showTopics(api, params),
+  groups: (params) => showGroups(api, params),
 }
 
 const route = () => {
@@ -155,6 +159,8 @@ $('filter').addEventListener('input', renderStream)
 setUpInsights(refresh)
 setUpPersons(api, refresh)
 setUpExperiments(api, refresh)
+setUpTopics(api)
+setUpGroups(api, refresh)
 window.addEventListener('hashchange', refresh)
 refresh()
 live()

@@ -13,3 +13,11 @@ export function fill (table, rows) {
     return tr
   }))
 }
+
+// A link within the page (to another page's hash), its text set as text.
+export function link (href, text) {
+  const a = document.createElement('a')
+  a.href = href
+  a.textContent = text
+  return a
+}

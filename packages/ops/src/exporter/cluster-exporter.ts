@@ -6,7 +6,7 @@ import { access } from 'node:fs/promises'
 import type { ClusterAdmin } from '@tackle/client'
 import { Counter, Gauge, Registry } from 'prom-client'
 import { takeSnapshot } from '../cluster-snapshot.ts'
-import { assessHealth, defaultHealthOptions, type HealthOptions } from '../operations/check-health.ts'
+import { assessHealth, defaultHealthOptions, healthExtras, type HealthOptions } from '../operations/check-health.ts'
 import { LAG_STATUSES, LagMonitor, type LagRules } from '../operations/consumer-lag.ts'
 
 export interface ClusterExporterOptions {
@@ -51,6 +51,8 @@ export class ClusterExporter {
       lagStatus: gauge(r, 'tackle_consumer_group_status', 'Burrow-style status of each group: 1 for the current status', ['group', 'status']),
       roll: gauge(r, 'tackle_roll_in_progress', '1 while a `tackle roll` is under way (its state file exists)'),
       reassignments: gauge(r, 'tackle_reassignments_in_progress_partitions', 'Partitions being reassigned'),
+      certificateExpiry: gauge(r, 'tackle_cluster_certificate_expiry_seconds', 'Seconds until the certificate of each TLS listener the brokers advertise expires (negative once expired)', ['broker', 'listener']),
+      logDirUsed: gauge(r, 'tackle_cluster_log_dir_used_ratio', 'Used share of the disk under each broker log directory, 0..1', ['broker', 'dir']),
       errors: new Counter({ name: 'tackle_exporter_sample_errors_total', help: 'Samples that failed', registers: [r] }),
     }
   }
@@ -61,7 +63,12 @@ export class ClusterExporter {
     const { admin } = this.#options
     try {
       const snapshot = await takeSnapshot(admin, this.#options.expectedBrokers)
-      const report = assessHealth(snapshot, this.#options.health ?? defaultHealthOptions)
+      const extras = await healthExtras(admin, snapshot)
+      const report = assessHealth(snapshot, this.#options.health ?? defaultHealthOptions, extras)
+      m.certificateExpiry.reset()
+      for (const c of report.certificates) if (c.notAfter) m.certificateExpiry.set({ broker: String(c.broker), listener: c.listener }, Math.round((Date.parse(c.notAfter) - Date.now()) / 1000))
+      m.logDirUsed.reset()
+      for (const d of report.logDirs) if (d.usedRatio !== null) m.logDirUsed.set({ broker: String(d.broker), dir: d.dir }, d.usedRatio)
       m.up.set(1)
       m.healthy.set(report.healthy ? 1 : 0)
       m.brokers.set({ state: 'registered' }, report.brokers.filter(b => b.registered).length)

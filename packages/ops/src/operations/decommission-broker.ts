@@ -2,15 +2,18 @@
 // each keeping its position, to the least loaded broker on a rack the partition is not on yet.
 import { OpsError, OpsErrorCodes } from '../errors.ts'
 import { executeMoves, lookWithin, resolveReassignOptions, type ReassignInput, type ReassignResult } from '../reassign/execute-moves.ts'
+import { finishRemoval, type UnregisterOutcome } from './unregister-broker.ts'
 import { decommissionMoves } from '../reassign/plan-moves.ts'
 import type { PlanOnly } from './replace-broker.ts'
 
 export type DecommissionBrokerOptions = ReassignInput & {
   brokerId: number
   dryRun?: boolean
+  /** Unregister the emptied broker afterwards: true always, false never, by default when it is not running. */
+  unregister?: boolean
 }
 
-export async function decommissionBroker (options: DecommissionBrokerOptions): Promise<ReassignResult | PlanOnly> {
+export async function decommissionBroker (options: DecommissionBrokerOptions): Promise<(ReassignResult & { unregister: UnregisterOutcome }) | PlanOnly> {
   const { brokerId } = options
   const purpose = `decommission broker ${brokerId}`
   const plan = async () => {
@@ -20,5 +23,6 @@ export async function decommissionBroker (options: DecommissionBrokerOptions): P
     return moves
   }
   if (options.dryRun) return { dryRun: true, purpose, moves: await plan() }
-  return executeMoves(purpose, plan, [brokerId], options)
+  const result = await executeMoves(purpose, plan, [brokerId], options)
+  return { ...result, unregister: await finishRemoval(options.admin, brokerId, options.unregister) }
 }

@@ -3,6 +3,7 @@
 // config is written to it, and its replicas being out of sync is expected, not a reason to pause.
 import { OpsError, OpsErrorCodes } from '../errors.ts'
 import { executeMoves, lookWithin, resolveReassignOptions, type ReassignInput, type ReassignResult } from '../reassign/execute-moves.ts'
+import { finishRemoval, type UnregisterOutcome } from './unregister-broker.ts'
 import { replaceMoves, type Move } from '../reassign/plan-moves.ts'
 
 export type ReplaceBrokerOptions = ReassignInput & {
@@ -10,11 +11,13 @@ export type ReplaceBrokerOptions = ReassignInput & {
   newId: number
   /** Only plan: return the moves, change nothing. */
   dryRun?: boolean
+  /** Unregister the emptied broker afterwards: true always, false never, by default when it is not running. */
+  unregister?: boolean
 }
 
 export type PlanOnly = { dryRun: true, purpose: string, moves: Move[] }
 
-export async function replaceBroker (options: ReplaceBrokerOptions): Promise<ReassignResult | PlanOnly> {
+export async function replaceBroker (options: ReplaceBrokerOptions): Promise<(ReassignResult & { unregister: UnregisterOutcome }) | PlanOnly> {
   const { oldId, newId } = options
   const purpose = `replace broker ${oldId} with ${newId}`
   const plan = async () => {
@@ -26,5 +29,6 @@ export async function replaceBroker (options: ReplaceBrokerOptions): Promise<Rea
     return moves
   }
   if (options.dryRun) return { dryRun: true, purpose, moves: await plan() }
-  return executeMoves(purpose, plan, [oldId], options)
+  const result = await executeMoves(purpose, plan, [oldId], options)
+  return { ...result, unregister: await finishRemoval(options.admin, oldId, options.unregister) }
 }

@@ -10,6 +10,7 @@ import { partitionName, takeSnapshot, type ClusterSnapshot } from '../cluster-sn
 import { OpsError, OpsErrorCodes } from '../errors.ts'
 import { removeState, writeState } from '../state-file.ts'
 import { moveStatus, nextMoves, type MoveStatus } from './move-progress.ts'
+import { partitionSizes } from './partition-sizes.ts'
 import { moveEnds, type Move } from './plan-moves.ts'
 import { readReassignState, type ReassignState } from './reassign-state.ts'
 import { applyThrottlesVerified, currentTopicThrottles, planThrottles, removeThrottlesVerified } from './throttles.ts'
@@ -103,17 +104,7 @@ async function bytesCopied (admin: ClusterAdmin, state: ReassignState, status: M
 /** Each moving partition's size on its leader now. */
 async function partitionBytes (admin: ClusterAdmin, moves: readonly Move[], snapshot: ClusterSnapshot): Promise<Record<string, number>> {
   const leaders = new Map(snapshot.partitions.map(p => [partitionName(p), p.leader]))
-  const perLeader = new Map<number, Move[]>()
-  for (const move of moves) {
-    const leader = leaders.get(partitionName(move)) ?? -1
-    if (leader >= 0) addTo(perLeader, leader, move)
-  }
-  const bytes: Record<string, number> = {}
-  for (const [leader, led] of perLeader) {
-    const sizes = await admin.replicaSizes(leader, led)
-    for (const move of led) bytes[partitionName(move)] = Number(sizes.get(move.topic)?.get(move.partition) ?? 0n)
-  }
-  return bytes
+  return Object.fromEntries(await partitionSizes(admin, moves.map(m => ({ topic: m.topic, partition: m.partition, leader: leaders.get(partitionName(m)) ?? -1 }))))
 }
 
 /**

@@ -20,6 +20,14 @@ test('ClusterExporter should serve the cluster\'s health, controller and partiti
   assert.match(text, /^tackle_cluster_controller_id [123]$/m)
   assert.match(text, /^tackle_roll_in_progress 0$/m)
   assert.match(text, /^tackle_reassignments_in_progress_partitions 0$/m)
+  const used = [...text.matchAll(/^tackle_cluster_log_dir_used_ratio\{broker="(\d+)",dir="[^"]+"\} ([\d.e-]+)$/gm)]
+  assert.deepEqual([...new Set(used.map(m => m[1]))].sort(), ['1', '2', '3'])
+  for (const m of used) assert.ok(Number(m[2]) > 0 && Number(m[2]) < 1)
+  if (status.secure) {
+    const expiry = [...text.matchAll(/^tackle_cluster_certificate_expiry_seconds\{broker="(\d+)",listener="(\w+)"\} (\d+)$/gm)]
+    assert.equal(expiry.length, 3, 'one certificate per broker\'s SASL_SSL listener')
+    for (const m of expiry) assert.ok(Number(m[3]) > 3000 * 86_400)
+  }
 })
 
 test('ClusterExporter should report the cluster down when no broker answers', async (t) => {

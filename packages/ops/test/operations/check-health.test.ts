@@ -38,3 +38,23 @@ test('assessHealth should report leader imbalance without failing', () => {
   assert.equal(report.leaderImbalance.partitions, 1)
   assert.deepEqual(report.leaderImbalance.leadersByBroker, { 2: 1 })
 })
+
+test('assessHealth should warn of a disk at 80% and a certificate within 30 days, and fail at 90% and 7 days', () => {
+  const now = Date.parse('2026-12-01T00:00:00Z')
+  const day = 86_400_000
+  const dir = (broker: number, usedRatio: number) => ({ broker, dir: `/data-${broker}`, totalBytes: 1000, usableBytes: 1000 - usedRatio * 1000, error: null, usedRatio })
+  const cert = (broker: number, days: number | null) => ({ broker, listener: 'SECURE', host: 'h', port: 9292, notAfter: days === null ? null : new Date(now + days * day).toISOString(), subject: 'CN=h', error: days === null ? 'refused' : null })
+  const report = assessHealth(snapshot([partition('a', 0, [1, 2, 3])]), undefined, {
+    now,
+    logDirs: [dir(1, 0.5), dir(2, 0.85), dir(3, 0.95)],
+    certificates: [cert(1, 90), cert(2, 20), cert(3, 3), cert(3, -1), cert(2, null)],
+  })
+  assert.equal(report.healthy, false)
+  assert.deepEqual(report.problems.map(p => [p.kind, p.brokerId]), [['log-dir-full', 3], ['certificate-expiring', 3], ['certificate-expiring', 3]])
+  assert.match(report.problems[0]?.detail ?? '', /broker 3's log directory \/data-3 is 95\.0% full/)
+  assert.match(report.problems[2]?.detail ?? '', /certificate expired/)
+  assert.deepEqual(report.warnings.map(p => [p.kind, p.brokerId]), [['log-dir-full', 2], ['certificate-expiring', 2], ['certificate-unreadable', 2]])
+  const fine = assessHealth(snapshot([partition('a', 0, [1, 2, 3])]), undefined, { now, logDirs: [dir(1, 0.79)], certificates: [cert(1, 31)] })
+  assert.equal(fine.healthy, true)
+  assert.deepEqual(fine.warnings, [])
+})

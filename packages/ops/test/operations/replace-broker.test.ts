@@ -6,13 +6,13 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { ClusterAdmin, defineTopic, ensureTopics, TackleProducer, Type } from '@tackle/client'
 import { checkSequences, readAll, startSequenceLoad } from '@tackle/client/testkit'
-import { LocalCluster, waitUntil } from '@tackle/local-kafka'
+import { LocalCluster, runKafkaTool, waitUntil } from '@tackle/local-kafka'
 import { TEST_BROKER_CONFIG } from '@tackle/local-kafka/testing'
 import { Registry } from 'prom-client'
 import { cancelReassignment } from '../../src/operations/cancel-reassignment.ts'
 import { replaceBroker } from '../../src/operations/replace-broker.ts'
 import type { ReassignProgress, ReassignResult } from '../../src/reassign/execute-moves.ts'
-import { BROKER_RATE_KEYS, TOPIC_REPLICA_KEYS } from '../../src/reassign/throttles.ts'
+import { throttlesLeft } from '../throttles-left.ts'
 
 async function until (check: () => Promise<boolean>, options: { timeoutMs: number, what: string }): Promise<void> {
   const held = await waitUntil(async () => (await check().catch(() => false)) || undefined, { timeoutMs: options.timeoutMs })
@@ -23,18 +23,6 @@ async function tempDir (t: test.TestContext, prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix))
   t.after(() => rm(dir, { recursive: true, force: true }))
   return dir
-}
-
-/** Every replication throttle set anywhere, read back with describe configs. */
-async function throttlesSet (admin: ClusterAdmin, brokerIds: readonly number[], topics: readonly string[]): Promise<string[]> {
-  const found: string[] = []
-  for (const [id, configs] of await admin.configEntries('broker', brokerIds.map(String))) {
-    for (const key of BROKER_RATE_KEYS) if (configs.get(key)?.source === 'broker') found.push(`broker ${id} ${key}`)
-  }
-  for (const [topic, configs] of await admin.configEntries('topic', topics)) {
-    for (const key of TOPIC_REPLICA_KEYS) if (configs.get(key)?.source === 'topic' && configs.get(key)?.value) found.push(`${topic} ${key}`)
-  }
-  return found
 }
 
 // A cluster of its own: this test kills a node for good and adds a fourth, which the shared one must not see.
@@ -76,8 +64,12 @@ test('replaceBroker should move a dead broker\'s replicas to a new one under loa
       // Cancelling would put replicas back on dead broker 3: it must be refused, and the moves go on.
       if (event.phase === 'throttle') cancelRefusal = cancelReassignment({ admin, stateFile }).then(() => 'not refused', (e: Error) => e)
     },
-  }) as ReassignResult
+  }) as ReassignResult & { unregister: { unregistered: boolean } }
   await load.stop()
+  assert.equal(result.unregister.unregistered, true, 'the dead broker is unregistered once it holds nothing')
+  const endpoints = (await runKafkaTool(await cluster.distribution(), 'kafka-cluster', ['list-endpoints', '--bootstrap-server', brokers[0] as string, '--include-fenced-brokers'])).stdout
+  assert.doesNotMatch(endpoints, /^3\s/m, 'Kafka\'s own list no longer has broker 3')
+  assert.match(endpoints, /^4\s/m)
 
   assert.equal(((await cancelRefusal) as { code?: string }).code, 'TACKLE_OPS_CANCEL_REFUSED')
   assert.deepEqual(errors, [], 'no send failed')
@@ -89,7 +81,7 @@ test('replaceBroker should move a dead broker\'s replicas to a new one under loa
   assert.deepEqual(partitions.filter(p => p.replicas.includes(3)).map(p => `${p.topic}-${p.partition}`), [], 'no replica is left on broker 3')
   assert.deepEqual(partitions.filter(p => p.topic === definition.name).map(p => p.replicas.length), [3, 3, 3, 3, 3, 3])
   await until(async () => (await admin.partitions([definition.name])).every(p => p.isr.length === 3), { timeoutMs: 60_000, what: 'every replica to be in sync' })
-  assert.deepEqual(await throttlesSet(admin, [1, 2, 4], [...new Set(partitions.map(p => p.topic))]), [], 'no throttle is left')
+  assert.deepEqual(await throttlesLeft(admin, [1, 2, 4], [...new Set(partitions.map(p => p.topic))]), [], 'no throttle is left')
   await assert.rejects(stat(stateFile), { code: 'ENOENT' }, 'the state file is gone once done')
 
   const report = checkSequences(acked, (await readAll(brokers, definition.name, { expected: acked.length })).map(r => ({ ...r, value: (JSON.parse(r.value) as { id: string }).id })))
