@@ -426,9 +426,10 @@ export class ClusterAdmin {
    * A consumer group's state, members and their assignments, from its coordinator: with
    * ConsumerGroupDescribe for KIP-848 groups (DescribeGroups answers those as unknown), with
    * DescribeGroups for classic ones. A group that does not exist comes back as state 'Dead'.
+   * `listed` is the group as groups() gave it, for a caller that has just listed them all.
    */
-  async describeGroup (groupId: string): Promise<GroupDescription> {
-    const listed = (await this.groups()).find(g => g.id === groupId)
+  async describeGroup (groupId: string, listed?: GroupInfo): Promise<GroupDescription> {
+    listed ??= (await this.groups()).find(g => g.id === groupId)
     const [coordinator] = await bounded(this.#admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] }), this.#timeoutMs + 1000, 'findCoordinator')
       .catch((cause: unknown) => { throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `finding the coordinator of group ${groupId} failed: ${(cause as Error).message}`, { cause, canRetry: true }) })
     const coordinatorId = coordinator?.nodeId ?? -1

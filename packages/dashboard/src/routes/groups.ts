@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type ClusterAdmin, type TopicReader } from '@tackle/client'
 import { describeGroup, listGroups, resetOffsets, type ResetTarget, type TopicSelection } from '@tackle/ops'
+import { DashboardError, DashboardErrorCodes } from '../errors.ts'
 
 export const ResetOffsetsBody = Type.Object({
   to: Type.Union([Type.Literal('earliest'), Type.Literal('latest'), Type.Literal('datetime'), Type.Literal('offset'), Type.Literal('shift')]),
@@ -14,18 +15,13 @@ export const ResetOffsetsBody = Type.Object({
 
 type ResetBody = Type.Static<typeof ResetOffsetsBody>
 
-class BadTarget extends Error {
-  readonly statusCode = 400
-  readonly code = 'TACKLE_DASHBOARD_BAD_QUERY'
-}
-
 function target (body: ResetBody): ResetTarget {
   const value = body.value ?? ''
   if (body.to === 'earliest' || body.to === 'latest') return { to: body.to }
   if (body.to === 'datetime' && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value)) return { to: 'datetime', timestampMs: Date.parse(value) }
   if (body.to === 'offset' && /^\d+$/.test(value)) return { to: 'offset', offset: BigInt(value) }
   if (body.to === 'shift' && /^[+-]?\d+$/.test(value)) return { to: 'shift', by: BigInt(value) }
-  throw new BadTarget(`value must be ${body.to === 'datetime' ? 'an ISO date-time' : body.to === 'offset' ? 'a whole number' : 'a signed whole number'} for to=${body.to}, got ${JSON.stringify(body.value)}`)
+  throw new DashboardError(DashboardErrorCodes.BAD_QUERY, `value must be ${body.to === 'datetime' ? 'an ISO date-time' : body.to === 'offset' ? 'a whole number' : 'a signed whole number'} for to=${body.to}, got ${JSON.stringify(body.value)}`)
 }
 
 export function groupsRoutes (admin: ClusterAdmin, reader: TopicReader) {

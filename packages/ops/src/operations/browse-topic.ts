@@ -4,8 +4,7 @@
 // of per-partition offsets.
 import type { ClusterAdmin, TopicReader } from '@tackle/client'
 import { compileFilter } from '../browse/message-filter.ts'
-import { OpsError, OpsErrorCodes } from '../errors.ts'
-import { decodeRecord, startPositions, type TailStart, type TopicMessage } from './tail-topic.ts'
+import { decodeRecord, readPartitions, startPositions, type TailStart, type TopicMessage } from './tail-topic.ts'
 
 export type BrowseStart = TailStart | 'newest' | { cursor: Record<string, string> }
 
@@ -38,9 +37,7 @@ export async function browseTopic (options: BrowseTopicOptions): Promise<BrowseP
   const limit = options.limit ?? defaultBrowseOptions.limit
   const maxScanned = options.maxScanned ?? defaultBrowseOptions.maxScanned
   const matches = options.filter ? compileFilter(options.filter) : undefined
-  const all = await reader.partitions(topic).catch((cause: unknown) => { throw new OpsError(OpsErrorCodes.TOPIC_NOT_FOUND, `no topic ${topic}`, { topic, cause }) })
-  if (options.partition !== undefined && !all.includes(options.partition)) throw new OpsError(OpsErrorCodes.INVALID_OPTIONS, `topic ${topic} has partitions 0..${all.length - 1}, not ${options.partition}`, { topic })
-  const partitions = options.partition === undefined ? all : [options.partition]
+  const partitions = await readPartitions(reader, topic, options.partition)
   const from = options.from ?? 'earliest'
   let positions: Map<number, bigint>
   if (typeof from === 'object' && 'cursor' in from) {

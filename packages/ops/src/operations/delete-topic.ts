@@ -8,7 +8,7 @@ export async function deleteTopic (admin: ClusterAdmin, name: string): Promise<v
   if ((await admin.partitions([name])).length === 0) throw new OpsError(OpsErrorCodes.TOPIC_NOT_FOUND, `no topic ${name}`, { topic: name })
   const readers: string[] = []
   for (const group of await admin.groups()) {
-    const description = await admin.describeGroup(group.id).catch(() => undefined)
+    const description = await admin.describeGroup(group.id, group).catch(() => undefined)
     if (description?.members.some(m => m.assignment.some(a => a.topic === name))) readers.push(group.id)
   }
   if (readers.length > 0) throw new OpsError(OpsErrorCodes.TOPIC_IN_USE, `topic ${name} is being consumed by ${readers.join(', ')}: stop those consumers first`, { topic: name, group: readers[0] })

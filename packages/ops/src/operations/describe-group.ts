@@ -91,7 +91,7 @@ export async function listGroups (admin: ClusterAdmin): Promise<GroupSummary[]> 
   const lags = new Map(monitor.evaluate().map(g => [g.group, g]))
   const summaries: GroupSummary[] = []
   for (const g of groups) {
-    const members = (await admin.describeGroup(g.id).catch(() => undefined))?.members.length ?? 0
+    const members = (await admin.describeGroup(g.id, g).catch(() => undefined))?.members.length ?? 0
     const lag = lags.get(g.id)
     summaries.push({ group: g.id, state: g.state, type: g.type, members, lagRecords: lag?.lagRecords ?? 0n, status: lag?.status ?? 'OK' })
   }

@@ -66,6 +66,17 @@ export function decodeRecord (record: TopicRecord): TopicMessage {
   }
 }
 
+/** The partitions to read: the one asked for, refused when the topic has no such partition, or all of them. */
+export async function readPartitions (reader: TopicReader, topic: string, partition: number | undefined): Promise<number[]> {
+  const all = await reader.partitions(topic).catch((cause: unknown) => {
+    throw new OpsError(OpsErrorCodes.TOPIC_NOT_FOUND, `no topic ${topic}`, { topic, cause })
+  })
+  if (partition !== undefined && !all.includes(partition)) {
+    throw new OpsError(OpsErrorCodes.INVALID_OPTIONS, `topic ${topic} has partitions 0..${all.length - 1}, not ${partition}`, { topic })
+  }
+  return partition === undefined ? all : [partition]
+}
+
 /** Where each partition starts: offsets past the end start at the end, before the start at the start. */
 export async function startPositions (admin: ClusterAdmin, topic: string, partitions: readonly number[], from: TailStart): Promise<Map<number, bigint>> {
   const list = partitions.map(partition => ({ topic, partition }))
@@ -85,13 +96,7 @@ export async function startPositions (admin: ClusterAdmin, topic: string, partit
 export async function * tailTopic (options: TailTopicOptions): AsyncGenerator<TopicMessage> {
   const { admin, reader, topic } = options
   const matches = options.filter ? compileFilter(options.filter) : undefined
-  const all = await reader.partitions(topic).catch((cause: unknown) => {
-    throw new OpsError(OpsErrorCodes.TOPIC_NOT_FOUND, `no topic ${topic}`, { topic, cause })
-  })
-  if (options.partition !== undefined && !all.includes(options.partition)) {
-    throw new OpsError(OpsErrorCodes.INVALID_OPTIONS, `topic ${topic} has partitions 0..${all.length - 1}, not ${options.partition}`, { topic })
-  }
-  const partitions = options.partition === undefined ? all : [options.partition]
+  const partitions = await readPartitions(reader, topic, options.partition)
   const positions = await startPositions(admin, topic, partitions, options.from ?? 'earliest')
   let shown = 0
   if (options.limit === 0) return
