@@ -1,3 +1,5 @@
+import { ProtocolError, protocolErrorsCodesById } from '@platformatic/kafka'
+
 export const ClientErrorCodes = {
   INVALID_VALUE: 'TACKLE_CLIENT_INVALID_VALUE',
   TOO_LARGE: 'TACKLE_CLIENT_TOO_LARGE',
@@ -70,4 +72,9 @@ export function kafkaErrorNames (error: unknown, seen = new Set<unknown>()): str
   const e = error as { apiId?: unknown, errors?: unknown[], cause?: unknown }
   const own = typeof e.apiId === 'string' ? [e.apiId] : []
   return [...own, ...(e.errors ?? []).flatMap(x => kafkaErrorNames(x, seen)), ...kafkaErrorNames(e.cause, seen)]
+}
+
+/** Kafka's error for a code found inside a response, to carry as a cause that kafkaErrorNames reads; undefined for a code the wire library does not know. */
+export function protocolError (errorCode: number): ProtocolError | undefined {
+  return protocolErrorsCodesById[errorCode] ? new ProtocolError(errorCode) : undefined
 }

@@ -26,3 +26,29 @@ export function retriesWithin (budgetMs: number, options: BackoffOptions = defau
   while (spent < budgetMs) spent += backoffMs(++attempt, options, () => 0)
   return attempt
 }
+
+export interface RetryOptions {
+  /** Tries in all, the first included. */
+  attempts: number
+  backoff?: BackoffOptions
+  signal?: AbortSignal
+  /** Whether a failure is worth another try; the last failure is thrown as it came. */
+  canRetry: (error: unknown, attempt: number) => boolean
+}
+
+/** Runs `fn` until it succeeds, a failure is not retriable, attempts run out or `signal` aborts (KafkaJS's retry/index.js has the same shape). */
+export async function retry<T> (fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt)
+    } catch (error) {
+      if (attempt >= options.attempts || options.signal?.aborted || !options.canRetry(error, attempt)) throw error
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(done, backoffMs(attempt, options.backoff))
+        options.signal?.addEventListener('abort', done, { once: true })
+        function done (): void { clearTimeout(timer); options.signal?.removeEventListener('abort', done); resolve() }
+      })
+      if (options.signal?.aborted) throw error
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { backoffMs, retriesWithin } from '../src/retry.ts'
+import { backoffMs, retriesWithin, retry } from '../src/retry.ts'
 
 const options = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0.2 }
 
@@ -22,4 +22,36 @@ test('retriesWithin should count the retries that fit a time budget at the short
   assert.equal(retriesWithin(2000, options), 5)
   assert.equal(retriesWithin(2001, options), 6)
   assert.equal(retriesWithin(1, options), 1)
+})
+
+const fast = { initialMs: 1, maxMs: 2, multiplier: 2, jitter: 0 }
+
+test('retry should try again on a retriable failure and return the first success', async () => {
+  const attempts: number[] = []
+  const value = await retry(async attempt => { attempts.push(attempt); if (attempt < 3) throw new Error('busy'); return 'done' }, { attempts: 5, backoff: fast, canRetry: () => true })
+  assert.equal(value, 'done')
+  assert.deepEqual(attempts, [1, 2, 3])
+})
+
+test('retry should throw a failure canRetry refuses without trying again', async () => {
+  let calls = 0
+  await assert.rejects(retry(async () => { calls++; throw new Error('definite') }, { attempts: 5, backoff: fast, canRetry: e => (e as Error).message !== 'definite' }), /definite/)
+  assert.equal(calls, 1)
+})
+
+test('retry should throw the last failure when attempts run out', async () => {
+  let calls = 0
+  await assert.rejects(retry(async () => { calls++; throw new Error(`try ${calls}`) }, { attempts: 3, backoff: fast, canRetry: () => true }), /try 3/)
+  assert.equal(calls, 3)
+})
+
+test('retry should stop waiting when its signal aborts', async () => {
+  const controller = new AbortController()
+  let calls = 0
+  const started = Date.now()
+  const run = retry(async () => { calls++; throw new Error('busy') }, { attempts: 10, backoff: { initialMs: 60_000, maxMs: 60_000, multiplier: 1, jitter: 0 }, signal: controller.signal, canRetry: () => true })
+  setTimeout(() => controller.abort(), 20)
+  await assert.rejects(run, /busy/)
+  assert.equal(calls, 1)
+  assert.ok(Date.now() - started < 5_000)
 })

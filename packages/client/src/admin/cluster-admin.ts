@@ -3,7 +3,8 @@
 // elections) go over its exported protocol functions on a connection of our own. In KRaft any
 // broker forwards these to the active controller.
 import { Admin, ConfigResourceTypes, listOffsetsV9, ConfigSources, IncrementalAlterConfigOperationTypes, ConnectionPool, consumerGroupDescribeV0, describeClusterV1, FindCoordinatorKeyTypes, protocolErrorsCodesById, describeLogDirsV4, describeQuorumV2, incrementalAlterConfigsV1, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, unregisterBrokerV0, type Connection } from '@platformatic/kafka'
-import { ClientError, ClientErrorCodes } from '../errors.ts'
+import { ClientError, ClientErrorCodes, kafkaErrorNames, protocolError } from '../errors.ts'
+import { retry } from '../retry.ts'
 import { electLeadersV2, ElectionTypes, type ElectLeadersTopic } from './elect-leaders-v2.ts'
 import { wireSecurity, resolveSecurity, type SecurityOptions } from '../security.ts'
 
@@ -124,6 +125,7 @@ export interface ClusterAdminOptions {
 
 const ELECTION_NOT_NEEDED = 84
 const BROKER_ID_NOT_REGISTERED = 102
+const COORDINATOR_MOVED = new Set(['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE'])
 const ERROR_NAMES: Record<number, string> = { 80: 'PREFERRED_LEADER_NOT_AVAILABLE', 84: 'ELECTION_NOT_NEEDED', 83: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', 3: 'UNKNOWN_TOPIC_OR_PARTITION', 7: 'REQUEST_TIMED_OUT', 85: 'NO_REASSIGNMENT_IN_PROGRESS' }
 
 function voter (v: { replicaId: number, logEndOffset: bigint, lastCaughtUpTimestamp: bigint }, leaderNow: bigint): VoterInfo {
@@ -429,29 +431,50 @@ export class ClusterAdmin {
    * `listed` is the group as groups() gave it, for a caller that has just listed them all.
    */
   async describeGroup (groupId: string, listed?: GroupInfo): Promise<GroupDescription> {
-    listed ??= (await this.groups()).find(g => g.id === groupId)
-    const [coordinator] = await bounded(this.#admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] }), this.#timeoutMs + 1000, 'findCoordinator')
-      .catch((cause: unknown) => { throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `finding the coordinator of group ${groupId} failed: ${(cause as Error).message}`, { cause, canRetry: true }) })
-    const coordinatorId = coordinator?.nodeId ?? -1
-    if (!listed) return { id: groupId, state: 'Dead', type: 'unknown', coordinator: coordinatorId, members: [] }
-    if (listed.type === 'consumer' && coordinator) {
-      const broker = { id: coordinator.nodeId, host: coordinator.host, port: coordinator.port, rack: null }
-      const response = await this.#callOn(broker, `describing group ${groupId}`, c => consumerGroupDescribeV0.api.async(c, [groupId], false))
-      const group = response.groups[0]
-      if (!group || group.errorCode !== 0) throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing group ${groupId} failed: ${group?.errorMessage ?? protocolErrorsCodesById[group?.errorCode ?? -1] ?? 'no answer'}`, { canRetry: true })
-      return {
-        id: groupId, state: group.groupState, type: 'consumer', coordinator: coordinatorId,
-        members: group.members.map(m => ({ id: m.memberId, clientId: m.clientId, host: m.clientHost.replace(/^\//, ''), instanceId: m.instanceId ?? null, assignment: m.assignment.topicPartitions.flatMap(t => t.partitions.map(partition => ({ topic: t.topicName, partition }))) })),
+    const group = listed ?? (await this.groups()).find(g => g.id === groupId)
+    // The coordinator moves with its __consumer_offsets partition (a roll, a reassignment) and
+    // answers NOT_COORDINATOR until the client asks again, as Java's admin client does.
+    return await retry(async () => {
+      const [coordinator] = await bounded(this.#admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] }), this.#timeoutMs + 1000, 'findCoordinator')
+        .catch((cause: unknown) => { throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `finding the coordinator of group ${groupId} failed: ${(cause as Error).message}`, { cause, canRetry: true }) })
+      const coordinatorId = coordinator?.nodeId ?? -1
+      if (!group) return { id: groupId, state: 'Dead', type: 'unknown', coordinator: coordinatorId, members: [] }
+      if (group.type === 'consumer' && coordinator) {
+        const described = await this.#describeConsumerGroup(groupId, { id: coordinator.nodeId, host: coordinator.host, port: coordinator.port, rack: null })
+        if (described) return described
       }
+      return await this.#describeClassicGroup(group, coordinatorId)
+    }, { attempts: 6, backoff: { initialMs: 200, maxMs: 2_000, multiplier: 2, jitter: 0.2 }, canRetry: error => kafkaErrorNames(error).some(name => COORDINATOR_MOVED.has(name)) })
+  }
+
+  /** null when the coordinator no longer knows the group as a KIP-848 one (deleted, emptied and expired, or converted to classic). */
+  async #describeConsumerGroup (groupId: string, coordinator: BrokerInfo): Promise<GroupDescription | null> {
+    // A group-level error comes as a ResponseError holding the whole answer.
+    const response = await this.#callOn(coordinator, `describing group ${groupId}`, c => consumerGroupDescribeV0.api.async(c, [groupId], false).catch((error: { response?: consumerGroupDescribeV0.ConsumerGroupDescribeResponse }) => {
+      if (error.response?.groups?.length) return error.response
+      throw error
+    }))
+    const group = response.groups[0]
+    const errorName = group ? protocolErrorsCodesById[group.errorCode] : undefined
+    if (errorName === 'GROUP_ID_NOT_FOUND') return null
+    if (!group || group.errorCode !== 0) {
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing group ${groupId} failed: ${group?.errorMessage ?? errorName ?? 'no answer'}`, { cause: group ? protocolError(group.errorCode) : undefined, canRetry: true })
     }
+    return {
+      id: groupId, state: group.groupState, type: 'consumer', coordinator: coordinator.id,
+      members: group.members.map(m => ({ id: m.memberId, clientId: m.clientId, host: m.clientHost.replace(/^\//, ''), instanceId: m.instanceId ?? null, assignment: m.assignment.topicPartitions.flatMap(t => t.partitions.map(partition => ({ topic: t.topicName, partition }))) })),
+    }
+  }
+
+  async #describeClassicGroup (listed: GroupInfo, coordinatorId: number): Promise<GroupDescription> {
     try {
-      const described = (await bounded(this.#admin.describeGroups({ groups: [groupId] }), this.#timeoutMs + 1000, 'describeGroups')).get(groupId)
+      const described = (await bounded(this.#admin.describeGroups({ groups: [listed.id] }), this.#timeoutMs + 1000, 'describeGroups')).get(listed.id)
       return {
-        id: groupId, state: described?.state ?? listed.state, type: listed.type, coordinator: coordinatorId,
+        id: listed.id, state: described?.state ?? listed.state, type: listed.type, coordinator: coordinatorId,
         members: [...(described?.members.values() ?? [])].map(m => ({ id: m.id, clientId: m.clientId, host: m.clientHost.replace(/^\//, ''), instanceId: m.groupInstanceId ?? null, assignment: [...(m.assignments?.values() ?? [])].flatMap(a => a.partitions.map(partition => ({ topic: a.topic, partition }))) })),
       }
     } catch (cause) {
-      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing group ${groupId} failed: ${(cause as Error).message}`, { cause, canRetry: true })
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `describing group ${listed.id} failed: ${(cause as Error).message}`, { cause, canRetry: true })
     }
   }
 

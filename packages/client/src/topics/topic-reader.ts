@@ -4,7 +4,7 @@
 // ids) straight to each partition's leader; a batch may start before the asked offset and is trimmed;
 // control batches (transaction markers) are skipped.
 import { ConnectionPool, fetchV17, listOffsetsV9, metadataV12, parseBroker, protocolErrorsCodesById, type Connection } from '@platformatic/kafka'
-import { ClientError, ClientErrorCodes } from '../errors.ts'
+import { ClientError, ClientErrorCodes, protocolError } from '../errors.ts'
 import { resolveSecurity, wireSecurity, type SecurityOptions } from '../security.ts'
 
 export interface TopicRecord {
@@ -71,7 +71,7 @@ export class TopicReader {
     const found = response.topics.find(t => t.name === topic)
     if (!found || found.errorCode !== 0) {
       const missing = !found || found.errorCode === UNKNOWN_TOPIC_OR_PARTITION
-      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `topic ${topic} ${missing ? 'does not exist' : `cannot be read: ${protocolErrorsCodesById[found.errorCode] ?? found.errorCode}`}`, { topic })
+      throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `topic ${topic} ${missing ? 'does not exist' : `cannot be read: ${protocolErrorsCodesById[found.errorCode] ?? found.errorCode}`}`, { topic, cause: protocolError(found?.errorCode ?? UNKNOWN_TOPIC_OR_PARTITION) })
     }
     return {
       topicId: found.topicId,

@@ -2,7 +2,7 @@
 // partition or all, following or not, filtered as they stream. Reads go through TopicReader, so
 // they never join a group and never commit. Values that parse as JSON are shown as JSON, valid
 // UTF-8 text as text, anything else as base64 (kafka-ui's and kcat's choices).
-import type { ClusterAdmin, OffsetSpec, TopicReader, TopicRecord } from '@tackle/client'
+import { kafkaErrorNames, type ClusterAdmin, type OffsetSpec, type TopicReader, type TopicRecord } from '@tackle/client'
 import { compileFilter } from '../browse/message-filter.ts'
 import { OpsError, OpsErrorCodes } from '../errors.ts'
 
@@ -69,6 +69,8 @@ export function decodeRecord (record: TopicRecord): TopicMessage {
 /** The partitions to read: the one asked for, refused when the topic has no such partition, or all of them. */
 export async function readPartitions (reader: TopicReader, topic: string, partition: number | undefined): Promise<number[]> {
   const all = await reader.partitions(topic).catch((cause: unknown) => {
+    // Only Kafka's own answer means the topic is missing; an unreachable cluster says so itself.
+    if (!kafkaErrorNames(cause).includes('UNKNOWN_TOPIC_OR_PARTITION')) throw cause
     throw new OpsError(OpsErrorCodes.TOPIC_NOT_FOUND, `no topic ${topic}`, { topic, cause })
   })
   if (partition !== undefined && !all.includes(partition)) {

@@ -21,6 +21,14 @@ async function collect (iterable: AsyncIterable<TopicMessage>): Promise<TopicMes
   return all
 }
 
+test('tailTopic should report a cluster nobody answers for as unreachable, not as a missing topic', async (t) => {
+  // Port 1 on loopback refuses at once: a real connection attempt, no cluster needed.
+  const reader = new TopicReader({ bootstrapBrokers: ['127.0.0.1:1'] })
+  const admin = new ClusterAdmin({ bootstrapBrokers: ['127.0.0.1:1'] })
+  t.after(() => Promise.all([admin.close(), reader.close()]))
+  await assert.rejects(collect(tailTopic({ admin, reader, topic: 'events' })), { code: 'TACKLE_CLIENT_UNREACHABLE' })
+})
+
 test('topics should be created safe, described, tailed and browsed with filters by offset and time, and deleted only when nobody reads them', async (t) => {
   const brokers = await testBrokers()
   const admin = new ClusterAdmin({ bootstrapBrokers: brokers })
@@ -59,6 +67,7 @@ test('topics should be created safe, described, tailed and browsed with filters 
   assert.deepEqual(limited.map(m => [m.partition, m.offset]), [[1, '2'], [1, '3'], [1, '4']])
   await assert.rejects(collect(tailTopic({ admin, reader, topic: name, partition: 7 })), { message: /partitions 0\.\.1, not 7/ })
   await assert.rejects(collect(tailTopic({ admin, reader, topic: name, filter: 'event ~ x' })), { code: 'TACKLE_OPS_INVALID_OPTIONS' })
+  await assert.rejects(collect(tailTopic({ admin, reader, topic: 'nope-' + name })), { code: 'TACKLE_OPS_TOPIC_NOT_FOUND' })
 
   // Paging: pages of 7 through both partitions, each message once.
   const seen: string[] = []
