@@ -15,3 +15,10 @@ if ! tackle_node_ok && [ -x "$TACKLE_NODE_PREFIX/bin/node" ]; then
   PATH="$TACKLE_NODE_PREFIX/bin:$PATH"
   export PATH
 fi
+
+# Inside this repository the workspace packages run from their TypeScript sources: their exports
+# name them under the "tackle-source" condition (an installed @tackle/client runs its dist/).
+case " ${NODE_OPTIONS:-} " in
+  *" --conditions=tackle-source "*) ;;
+  *) NODE_OPTIONS="--conditions=tackle-source${NODE_OPTIONS:+ $NODE_OPTIONS}"; export NODE_OPTIONS ;;
+esac

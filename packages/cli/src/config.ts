@@ -5,6 +5,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Type from 'typebox'
 import Value from 'typebox/value'
+import { configProblems } from './config-problems.ts'
 import { CliError, CliErrorCodes } from './errors.ts'
 
 export const ConfigSchema = Type.Object({
@@ -78,12 +79,14 @@ export interface LoadedConfig {
   file: string | undefined
 }
 
-function assertValid (value: unknown, where: string): asserts value is TackleConfig {
+function assertValid (value: unknown, nameOf: (instancePath: string) => string): asserts value is TackleConfig {
   if (Value.Check(ConfigSchema, value)) return
-  const problems = Value.Errors(ConfigSchema, value)
-    .filter(e => e.keyword !== 'boolean')
-    .map(e => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperties?: string[] }).additionalProperties?.join(', ')})` : ''}`)
-  throw new CliError(CliErrorCodes.CONFIG_INVALID, `${where}: ${problems.join('; ')}`)
+  throw new CliError(CliErrorCodes.CONFIG_INVALID, configProblems(ConfigSchema, value, nameOf).join('; '))
+}
+
+/** `/kafka/nodes` as a file's reader sees it: `tackle.config.json: kafka.nodes`. */
+function keyIn (file: string): (instancePath: string) => string {
+  return path => `${file}: ${path.split('/').slice(1).join('.') || 'the top level'}`
 }
 
 async function readConfigFile (file: string, required: boolean): Promise<unknown> {
@@ -105,23 +108,27 @@ export async function loadConfig (options: { file?: string | undefined, env: Nod
   const named = options.file ?? options.env.TACKLE_CONFIG
   const file = resolve(options.cwd, named ?? CONFIG_FILE_NAME)
   const fromFile = await readConfigFile(file, named !== undefined)
-  if (fromFile !== undefined) assertValid(fromFile, file)
+  if (fromFile !== undefined) assertValid(fromFile, keyIn(file))
   const config: TackleConfig = structuredClone((fromFile as TackleConfig | undefined) ?? {})
 
+  // Which variable set each key, so an error names what the user typed.
+  const setBy = new Map<string, string>()
   const kafka: Record<string, unknown> = { ...config.kafka }
   for (const [name, key, type] of ENV_SETTINGS) {
     const raw = options.env[name]
     if (raw === undefined || raw === '') continue
-    kafka[key] = type === 'number' && /^\d+$/.test(raw) ? Number(raw) : raw
+    kafka[key] = type === 'number' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw
+    setBy.set(`/kafka/${key}`, name)
   }
   const pipeline: Record<string, unknown> = { ...config.pipeline }
   for (const [name, key, type] of PIPELINE_ENV_SETTINGS) {
     const raw = options.env[name]
     if (raw === undefined || raw === '') continue
-    pipeline[key] = type === 'number' && /^\d+$/.test(raw) ? Number(raw) : type === 'list' ? raw.split(',').map(k => k.trim()).filter(k => k !== '') : raw
+    pipeline[key] = type === 'number' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : type === 'list' ? raw.split(',').map(k => k.trim()).filter(k => k !== '') : raw
+    setBy.set(`/pipeline/${key}`, name)
   }
   const merged = { ...config, kafka, pipeline }
-  assertValid(merged, 'environment (TACKLE_*)')
+  assertValid(merged, path => setBy.get(path.split('/').slice(0, 3).join('/')) ?? keyIn(file)(path))
   return { config: merged, file: fromFile === undefined ? undefined : file }
 }
 

@@ -1,4 +1,4 @@
-import { ClusterAdmin, securityFromEnv, type SecurityOptions } from '@tackle/client'
+import { ClientError, ClientErrorCodes, ClusterAdmin, probeBrokers, securityFromEnv, type SecurityOptions } from '@tackle/client'
 import { LocalCluster, type LocalClusterOptions } from '@tackle/local-kafka'
 import { resolveBrokers, type ResolvedBrokers } from './brokers.ts'
 import { defaultKafkaDir, loadConfig, type TackleConfig } from './config.ts'
@@ -17,7 +17,10 @@ export interface CommandContext {
   config: TackleConfig
   env: NodeJS.ProcessEnv
   cluster: LocalCluster
+  /** The chosen cluster's bootstrap list, once one of its brokers answered (else TACKLE_CLIENT_UNREACHABLE within seconds). */
   brokers (): Promise<ResolvedBrokers>
+  /** Which cluster the flags, environment and config choose, without asking it: for checking usage before connecting. */
+  chosenBrokers (): Promise<ResolvedBrokers>
   /** TLS and SASL from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_CA_FILE; undefined is plaintext. */
   security (): SecurityOptions | undefined
   /**
@@ -38,19 +41,36 @@ export async function commandContext (flags: CommonFlags, env: NodeJS.ProcessEnv
     brokerConfig: kafka.brokerConfig,
     ...clusterOptions,
   })
+  const chosenBrokers = (): Promise<ResolvedBrokers> => resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster })
+  const brokers = async (): Promise<ResolvedBrokers> => answering(await chosenBrokers(), env)
   return {
     flags,
     config,
     env,
     cluster,
-    brokers: () => resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster }),
+    brokers,
+    chosenBrokers,
     security: () => securityFromEnv(env),
     async admin () {
-      const brokers = await resolveBrokers({ flag: flags.brokers, env, configBrokers: config.brokers, cluster })
-      const admin = new ClusterAdmin({ bootstrapBrokers: brokers.bootstrap.split(','), clientId: 'tackle-cli', security: securityFromEnv(env) })
-      const expectedBrokers = brokers.source === 'local' ? (await cluster.status())?.nodes.filter(n => n.roles.includes('broker')).map(n => n.id) : undefined
-      return { admin, brokers, expectedBrokers }
+      const resolved = await brokers()
+      const admin = new ClusterAdmin({ bootstrapBrokers: resolved.bootstrap.split(','), clientId: 'tackle-cli', security: securityFromEnv(env) })
+      const expectedBrokers = resolved.source === 'local' ? (await cluster.status())?.nodes.filter(n => n.roles.includes('broker')).map(n => n.id) : undefined
+      return { admin, brokers: resolved, expectedBrokers }
     },
+  }
+}
+
+const SOURCE_NAMES: Readonly<Record<ResolvedBrokers['source'], string>> = { flag: '--brokers', env: 'KAFKA_BROKERS', config: 'the config file\'s "brokers"', local: 'the local cluster' }
+
+// Every command that talks to a cluster asks first, so "no broker answers" takes seconds, not
+// the minutes of an operation's own deadline.
+async function answering (brokers: ResolvedBrokers, env: NodeJS.ProcessEnv): Promise<ResolvedBrokers> {
+  try {
+    await probeBrokers({ bootstrapBrokers: brokers.bootstrap.split(','), security: securityFromEnv(env), clientId: 'tackle-cli' })
+    return brokers
+  } catch (error) {
+    if ((error as ClientError).code !== ClientErrorCodes.UNREACHABLE) throw error
+    throw new ClientError(ClientErrorCodes.UNREACHABLE, `${(error as Error).message} (brokers from ${SOURCE_NAMES[brokers.source]})`, { cause: error })
   }
 }
 

@@ -6,6 +6,8 @@ export const CliErrorCodes = {
   CONFIG_INVALID: 'TACKLE_CLI_CONFIG_INVALID',
   USAGE: 'TACKLE_CLI_USAGE',
   REFUSED: 'TACKLE_CLI_REFUSED',
+  INTERRUPTED: 'TACKLE_CLI_INTERRUPTED',
+  UNEXPECTED: 'TACKLE_CLI_UNEXPECTED',
 } as const
 
 export type CliErrorCode = (typeof CliErrorCodes)[keyof typeof CliErrorCodes]
@@ -16,6 +18,8 @@ export const cliErrorFixes: Record<CliErrorCode, string> = {
   TACKLE_CLI_CONFIG_INVALID: 'Correct the setting named in the message (config file, or the TACKLE_* environment variable).',
   TACKLE_CLI_USAGE: 'See --help for the command.',
   TACKLE_CLI_REFUSED: 'Doing it now could lose data or availability; the message says what to do first.',
+  TACKLE_CLI_INTERRUPTED: 'Interrupted (Ctrl-C or SIGTERM); what was done is kept. Run the command again to finish.',
+  TACKLE_CLI_UNEXPECTED: 'An unforeseen condition: rerun with --verbose to see where it came from, and report it with that output.',
 }
 
 const exitCodes: Record<CliErrorCode, ExitCode> = {
@@ -24,6 +28,8 @@ const exitCodes: Record<CliErrorCode, ExitCode> = {
   TACKLE_CLI_CONFIG_INVALID: ExitCodes.USAGE,
   TACKLE_CLI_USAGE: ExitCodes.USAGE,
   TACKLE_CLI_REFUSED: ExitCodes.FAILED,
+  TACKLE_CLI_INTERRUPTED: ExitCodes.INTERRUPTED,
+  TACKLE_CLI_UNEXPECTED: ExitCodes.FAILED,
 }
 
 export class CliError extends Error {

@@ -14,8 +14,10 @@ import { rollCommand } from './commands/roll.ts'
 import { startCommand } from './commands/start.ts'
 import { topicCommand } from './commands/topic.ts'
 import { verifyCommand } from './commands/verify.ts'
+import { CliErrorCodes, cliErrorFixes } from './errors.ts'
 import { ExitCodes } from './exit-codes.ts'
-import { renderError, exitCodeOf } from './render-error.ts'
+import { errorJson, normalizeError, renderError, exitCodeOf } from './render-error.ts'
+import { printJson } from './output.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -25,6 +27,11 @@ export function program (): Command {
     .version(version)
     .enablePositionalOptions()
     .addHelpText('after', `
+Examples:
+  tackle start                     # the whole pipeline on a local Kafka
+  tackle health --brokers kafka1:9092
+  tackle <command> --help          # each command's flags, examples and exit codes
+
 Exit codes: 0 ok, 1 failed or unhealthy, 2 no cluster reachable, 64 bad usage or config, 130 interrupted.
 Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_*), then tackle.config.json.`)
     .addCommand(startCommand())
@@ -50,17 +57,34 @@ function applyRecursively (command: Command, apply: (c: Command) => void): void 
   for (const sub of command.commands) applyRecursively(sub, apply)
 }
 
+/** The command being run, for errors to say what was going on. */
+let running = 'tackle'
+
 export async function main (argv: readonly string[]): Promise<number> {
+  // Bare `tackle` is asking what there is: the help, on stdout, and no error.
+  if (argv.length === 0) {
+    program().outputHelp()
+    return ExitCodes.OK
+  }
   try {
-    await program().parseAsync(argv, { from: 'user' })
+    await program().hook('preAction', (_root, action) => {
+      const names: string[] = []
+      for (let c: Command | null = action; c; c = c.parent) names.unshift(c.name())
+      running = names.join(' ')
+    }).parseAsync(argv, { from: 'user' })
     return Number(process.exitCode ?? ExitCodes.OK)
   } catch (error) {
+    const json = argv.includes('--json')
     if (error instanceof CommanderError) {
       // Commander has printed help, the version, or the usage error already.
-      return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE
+      if (error.exitCode === 0) return ExitCodes.OK
+      if (json) printJson({ error: { code: CliErrorCodes.USAGE, message: error.message.replace(/^error: /, ''), fix: cliErrorFixes[CliErrorCodes.USAGE] } })
+      return ExitCodes.USAGE
     }
-    process.stderr.write(renderError(error, argv.includes('--verbose') || argv.includes('-v')))
-    return exitCodeOf(error)
+    const coded = normalizeError(error, `\`${running}\``)
+    process.stderr.write(renderError(coded, argv.includes('--verbose') || argv.includes('-v')))
+    if (json) printJson(errorJson(coded))
+    return exitCodeOf(coded)
   }
 }
 

@@ -1,4 +1,6 @@
 import { inspect } from 'node:util'
+import { ClientError, ClientErrorCodes } from '@tackle/client'
+import { CliError, CliErrorCodes, cliErrorFixes } from './errors.ts'
 import { ExitCodes, type ExitCode } from './exit-codes.ts'
 
 interface CodedError {
@@ -32,6 +34,8 @@ const EXIT_BY_CODE: Readonly<Record<string, ExitCode>> = {
 export function exitCodeOf (error: unknown): ExitCode {
   if (error instanceof Error && error.name === 'AbortError') return ExitCodes.INTERRUPTED
   if (!isCoded(error)) return ExitCodes.FAILED
+  // An admin request that failed because the connection did: no broker answers.
+  if (error.code === ClientErrorCodes.ADMIN_FAILED && lostConnection(error)) return ExitCodes.UNREACHABLE
   return error.exitCode ?? EXIT_BY_CODE[error.code] ?? ExitCodes.FAILED
 }
 
@@ -47,4 +51,42 @@ export function renderError (error: unknown, verbose: boolean): string {
   lines.push(`  code: ${error.code}`)
   if (verbose) lines.push(inspect(error, { depth: 4 }))
   return lines.join('\n') + '\n'
+}
+
+/** What `--json` prints on stdout for an error: `{"error":{"code","message","fix"}}`, the same facts as the text. */
+export function errorJson (error: unknown): { error: { code: string, message: string, fix: string } } {
+  if (error instanceof Error && error.name === 'AbortError') return { error: { code: CliErrorCodes.INTERRUPTED, message: 'interrupted', fix: cliErrorFixes[CliErrorCodes.INTERRUPTED] } }
+  if (!isCoded(error)) return { error: { code: CliErrorCodes.UNEXPECTED, message: error instanceof Error ? error.message : String(error), fix: cliErrorFixes[CliErrorCodes.UNEXPECTED] } }
+  return { error: { code: error.code, message: error.message, fix: error.fix ?? 'See --help for the command.' } }
+}
+
+// A connection that failed, as Node and the wire library say it, however deep in the causes.
+const NETWORK_CODES = new Set(['PLT_KFK_NETWORK', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
+
+function causeChain (error: unknown, seen = new Set<unknown>()): Array<{ code?: unknown, message?: unknown }> {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return []
+  seen.add(error)
+  const e = error as { errors?: unknown[], cause?: unknown }
+  return [error as { code?: unknown }, ...(e.errors ?? []).flatMap(x => causeChain(x, seen)), ...causeChain(e.cause, seen)]
+}
+
+function lostConnection (error: unknown): boolean {
+  return causeChain(error).some(e => NETWORK_CODES.has(String(e.code)))
+}
+
+/**
+ * Every error as one of Tackle's, so each carries a message, a fix and a code: a lost connection
+ * deep in a library's error is "no broker answers" (exit 2); anything else unforeseen names the
+ * command that was running and the innermost reason (which names the file or broker).
+ */
+export function normalizeError (error: unknown, doing: string): unknown {
+  if (isCoded(error) || (error instanceof Error && error.name === 'AbortError')) return error
+  const chain = causeChain(error)
+  const innermost = [...chain].reverse().find(e => typeof e.message === 'string' && e.message !== '')?.message as string | undefined
+  const outer = error instanceof Error ? error.message : String(error)
+  const reason = innermost && innermost !== outer ? `${outer}: ${innermost}` : outer
+  if (lostConnection(error)) {
+    return new ClientError(ClientErrorCodes.UNREACHABLE, `${doing} lost the cluster: ${reason}`, { cause: error })
+  }
+  return new CliError(CliErrorCodes.UNEXPECTED, `${doing} failed unexpectedly: ${reason}`, { cause: error })
 }

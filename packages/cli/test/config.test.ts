@@ -29,16 +29,16 @@ test('loadConfig should name the file and the path of every bad setting', async 
   await writeFile(join(cwd, 'bad.json'), JSON.stringify({ kafka: { nodes: 12, colour: 'red' } }))
   await assert.rejects(loadConfig({ file: 'bad.json', env: {}, cwd }), (error: Error & { code?: string }) => {
     assert.equal(error.code, 'TACKLE_CLI_CONFIG_INVALID')
-    assert.match(error.message, /bad\.json: /)
-    assert.match(error.message, /\/kafka\/nodes must be <= 9/)
-    assert.match(error.message, /\/kafka must not have additional properties \(colour\)/)
+    assert.match(error.message, /bad\.json: kafka\.nodes must be a whole number from 1 to 9 \(got 12\)/)
+    assert.match(error.message, /bad\.json: kafka\.colour is not a setting; the settings there are dir, nodes, heapMb, portBase, brokerConfig/)
     return true
   })
 })
 
 test('loadConfig should reject a bad environment value, a missing named file and broken JSON', async (t) => {
   const cwd = await tempDir(t)
-  await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_NODES: 'three' }, cwd }), /environment \(TACKLE_\*\): \/kafka\/nodes must be integer/)
+  await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_NODES: 'three' }, cwd }), /TACKLE_KAFKA_NODES must be a whole number from 1 to 9 \(got "three"\)$/)
+  await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_HEAP_MB: '1.5' }, cwd }), /TACKLE_KAFKA_HEAP_MB must be a whole number from 128 to 8192 \(got 1\.5\)$/)
   await assert.rejects(loadConfig({ env: { TACKLE_CONFIG: 'nope.json' }, cwd }), /cannot read .*nope\.json/)
   await writeFile(join(cwd, 'tackle.config.json'), '{ "brokers": ')
   await assert.rejects(loadConfig({ env: {}, cwd }), /tackle\.config\.json is not valid JSON/)
@@ -53,7 +53,12 @@ test('loadConfig should read the pipeline section and let TACKLE_* variables ove
   await writeFile(join(cwd, 'tackle.config.json'), JSON.stringify({ pipeline: { collectorPort: 9000, writeKeys: ['from-file'], experiments: { e1: { conversionEvent: 'Order Completed' } } } }))
   const { config } = await loadConfig({ env: { TACKLE_WRITE_KEYS: 'a, b', TACKLE_DASHBOARD_PORT: '3100' }, cwd })
   assert.deepEqual(config.pipeline, { collectorPort: 9000, writeKeys: ['a', 'b'], dashboardPort: 3100, experiments: { e1: { conversionEvent: 'Order Completed' } } })
-  await assert.rejects(loadConfig({ env: { TACKLE_COLLECTOR_PORT: 'eighty' }, cwd }), /\/pipeline\/collectorPort must be integer/)
-  await assert.rejects(loadConfig({ env: { TACKLE_DASHBOARD_TOKEN: 'short' }, cwd }), /\/pipeline\/dashboardToken must not have fewer than 16 characters/)
+  await assert.rejects(loadConfig({ env: { TACKLE_COLLECTOR_PORT: 'eighty' }, cwd }), /TACKLE_COLLECTOR_PORT must be a whole number from 0 to 65535 \(got "eighty"\)$/)
+  await assert.rejects(loadConfig({ env: { TACKLE_DASHBOARD_TOKEN: 'short' }, cwd }), (error: Error) => {
+    assert.equal(error.message, 'TACKLE_DASHBOARD_TOKEN must be text of at least 16 characters', 'a secret is never echoed')
+    return true
+  })
+  await writeFile(join(cwd, 'plans.json'), JSON.stringify({ pipeline: { trackingPlans: { web: { mode: 'strict', events: {} } } } }))
+  await assert.rejects(loadConfig({ file: 'plans.json', env: {}, cwd }), /plans\.json: pipeline\.trackingPlans\.web\.mode must be one of: warn, enforce \(got "strict"\)/)
   await rm(cwd, { recursive: true })
 })

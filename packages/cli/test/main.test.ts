@@ -11,7 +11,7 @@ function commandPaths (command: Command, path: string[] = []): string[][] {
 
 const COMMANDS = commandPaths(program())
 
-test('every command should answer --help with its usage and exit 0', async () => {
+test('every command should answer --help with its usage, an example and its exit codes, and exit 0', async () => {
   assert.ok(COMMANDS.length >= 15, `found ${COMMANDS.length} commands`)
   // Four launchers at a time: each is a Node start, most of a second, and they wait on nothing shared.
   const queue = [...COMMANDS]
@@ -20,9 +20,19 @@ test('every command should answer --help with its usage and exit 0', async () =>
       const run = await runTackle([...command, '--help'])
       assert.equal(run.code, 0, `${command.join(' ')} --help: ${run.stderr}`)
       assert.match(run.stdout, new RegExp(`^Usage: tackle${command.length ? ' ' + command.join(' ') : ''}`), command.join(' '))
+      assert.match(run.stdout, /\nExamples?:[ \n]/, `${command.join(' ')} --help shows an example`)
+      assert.match(run.stdout, /\nExit codes: /, `${command.join(' ')} --help shows its exit codes`)
     }
   }
   await Promise.all([worker(), worker(), worker(), worker()])
+})
+
+test('bare tackle should print the help on stdout and exit 0', async () => {
+  const run = await runTackle([])
+  assert.equal(run.code, 0, run.stderr)
+  assert.match(run.stdout, /^Usage: tackle \[options\] \[command\]/)
+  assert.match(run.stdout, /Exit codes: /)
+  assert.equal(run.stderr, '')
 })
 
 test('tackle should exit 64 with a hint on an unknown command or option', async () => {

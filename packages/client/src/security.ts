@@ -37,6 +37,10 @@ function invalid (message: string): never {
  */
 export function securityFromEnv (env: NodeJS.ProcessEnv = process.env): SecurityOptions | undefined {
   const protocol = env.KAFKA_SECURITY_PROTOCOL?.toUpperCase() || (env.KAFKA_SASL_USERNAME ? 'SASL_SSL' : undefined)
+  // A CA file with no TLS to use it for is a setting the user believes in and nothing reads.
+  if (env.KAFKA_SSL_CA_FILE && protocol !== 'SSL' && protocol !== 'SASL_SSL') {
+    invalid(`KAFKA_SSL_CA_FILE is set but the connection is ${protocol ?? 'PLAINTEXT'} (no TLS): set KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL, or unset KAFKA_SSL_CA_FILE`)
+  }
   if (protocol === undefined) return undefined
   if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) invalid(`KAFKA_SECURITY_PROTOCOL must be one of ${SECURITY_PROTOCOLS.join(', ')}, got "${env.KAFKA_SECURITY_PROTOCOL}"`)
   const security: SecurityOptions = {}

@@ -25,6 +25,8 @@ test('securityFromEnv should read Kafka\'s names and default a bare username to 
 test('securityFromEnv should name the variable that is wrong or missing', () => {
   assert.throws(() => securityFromEnv({ KAFKA_SECURITY_PROTOCOL: 'TLS' }), { code: ClientErrorCodes.INVALID_OPTIONS, message: /KAFKA_SECURITY_PROTOCOL must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got "TLS"/ })
   assert.throws(() => securityFromEnv({ KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_USERNAME: 'u' }), { message: /needs KAFKA_SASL_PASSWORD/ })
+  assert.throws(() => securityFromEnv({ KAFKA_SSL_CA_FILE: '/ca.pem' }), { message: /KAFKA_SSL_CA_FILE is set but the connection is PLAINTEXT \(no TLS\): set KAFKA_SECURITY_PROTOCOL=SSL/ })
+  assert.throws(() => securityFromEnv({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SSL_CA_FILE: '/ca.pem' }), { message: /connection is SASL_PLAINTEXT/ })
   assert.throws(() => wireSecurity({ sasl: { mechanism: 'GSSAPI' as SaslMechanism, username: 'u', password: 'p' } }), { message: /mechanism must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, got "GSSAPI"/ })
   assert.throws(() => wireSecurity({ tls: { caFile: '/nonexistent/ca.pem' } }), { message: /caFile "\/nonexistent\/ca.pem" cannot be read: ENOENT/ })
 })

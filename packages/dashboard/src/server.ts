@@ -59,7 +59,7 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
   capConnections(app.server, limits)
   app.setReplySerializer(payload => JSON.stringify(payload, (_key, value: unknown) => typeof value === 'bigint' ? value.toString() : value))
   app.setErrorHandler((error: FastifyError | DashboardError, _request, reply) => {
-    const code = (error as { code?: string }).code ?? 'TACKLE_DASHBOARD_ERROR'
+    const code = (error as { code?: string }).code ?? DashboardErrorCodes.ERROR
     const status = error instanceof DashboardError ? error.statusCode : (error as { statusCode?: number }).statusCode ?? OPS_HTTP_STATUS[code] ?? 500
     const field = (error as { field?: string }).field
     return reply.status(status).send({ code, message: error.message, ...(field === undefined ? {} : { field }) })

@@ -423,6 +423,15 @@ export class LocalCluster {
 
   /** Stops every node; with `purge`, also deletes the directory: data, logs and state. */
   async down (options: { purge?: boolean } = {}): Promise<ClusterStatus | undefined> {
+    // A state file nobody can read still leaves a cluster to delete: its nodes are found by their marker.
+    if (options.purge) {
+      const corrupt = await readClusterRecord(this.#stateFile).then(() => false, (error: { code?: string }) => error.code === LocalKafkaErrorCodes.STATE_CORRUPT)
+      if (corrupt) {
+        await this.#killStrays()
+        await rm(this.options.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+        return undefined
+      }
+    }
     const stop = async () => {
       const record = await readClusterRecord(this.#stateFile)
       if (record) {

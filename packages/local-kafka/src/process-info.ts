@@ -54,11 +54,19 @@ export async function findProcessesByArgPrefix (prefix: string): Promise<number[
   const pids = (await readdir('/proc')).filter(name => /^\d+$/.test(name)).map(Number)
   const found: number[] = []
   for (const pid of pids) {
-    if (pid === process.pid) continue
+    if (pid === process.pid || await isKernelThread(pid)) continue
     const args = await cmdline(pid)
     if (args?.some(arg => arg.startsWith(prefix))) found.push(pid)
   }
   return found
+}
+
+// Kernel threads (kthreadd, pid 2, and its children) have an empty command line for good: reading
+// it again and again, as cmdline does for a JVM, would cost a fifth of a second each.
+async function isKernelThread (pid: number): Promise<boolean> {
+  if (pid === 2) return true
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === '2'
 }
 
 export function isPidAlive (pid: number): boolean {

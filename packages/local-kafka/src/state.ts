@@ -1,6 +1,7 @@
 import { readFile, rename } from 'node:fs/promises'
 import { mkdirPrivate, writeSecretFile } from './secret-file.ts'
 import { dirname } from 'node:path'
+import { LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
 import type { NodeSpec } from './node-config.ts'
 import type { NetworkRecord } from './network-namespaces.ts'
 import type { SecureListenerRecord } from './secure-listener.ts'
@@ -33,7 +34,12 @@ export async function readClusterRecord (file: string): Promise<ClusterRecord | 
     throw error
   })
   if (text === undefined) return undefined
-  const record = JSON.parse(text) as ClusterRecord
+  let record: ClusterRecord
+  try {
+    record = JSON.parse(text) as ClusterRecord
+  } catch (cause) {
+    throw new LocalKafkaError(LocalKafkaErrorCodes.STATE_CORRUPT, `the local cluster's state file ${file} is not valid JSON: ${(cause as Error).message}`, { cause })
+  }
   return record.format === STATE_FORMAT ? record : undefined
 }
 

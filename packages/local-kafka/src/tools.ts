@@ -1,6 +1,7 @@
 // Kafka's command-line tools, run from the fetched jars. The map mirrors bin/*.sh of the Apache
 // Kafka 4.x distribution, each script naming its main class.
 import { spawn } from 'node:child_process'
+import levenshteinDistance from '@stdlib/string-base-distances-levenshtein'
 import { fileURLToPath } from 'node:url'
 import type { KafkaDistribution } from './distribution.ts'
 import { LocalKafkaError, LocalKafkaErrorCodes } from './errors.ts'
@@ -53,11 +54,21 @@ export function needsBootstrapServer (tool: string, args: readonly string[]): bo
 
 const TOOLS_LOG4J = fileURLToPath(new URL('../config/tools-log4j2.yaml', import.meta.url))
 
+/** Tool names within a few edits of `name`, nearest first (as git and commander suggest commands); also `topics` for kafka-topics. */
+export function similarToolNames (name: string): string[] {
+  const wanted = name.startsWith('kafka-') ? name : `kafka-${name}`
+  const scored = Object.keys(KAFKA_TOOLS).map(tool => ({ tool, distance: levenshteinDistance(wanted, tool) }))
+  const best = Math.min(...scored.map(s => s.distance))
+  return best <= Math.max(2, Math.floor(wanted.length * 0.25)) ? scored.filter(s => s.distance === best).map(s => s.tool) : []
+}
+
 /** Accepts `kafka-topics` and `kafka-topics.sh`, as people type either. */
 export function kafkaToolMainClass (tool: string): string {
   const name = tool.replace(/\.sh$/, '')
   if (!Object.hasOwn(KAFKA_TOOLS, name)) {
-    throw new LocalKafkaError(LocalKafkaErrorCodes.TOOL_UNKNOWN, `unknown Kafka tool "${tool}"; known: ${Object.keys(KAFKA_TOOLS).join(', ')}`)
+    const similar = similarToolNames(name)
+    const hint = similar.length > 0 ? `; did you mean ${similar.join(' or ')}?` : `; known: ${Object.keys(KAFKA_TOOLS).join(', ')}`
+    throw new LocalKafkaError(LocalKafkaErrorCodes.TOOL_UNKNOWN, `unknown Kafka tool "${tool}"${hint}`)
   }
   return KAFKA_TOOLS[name as KafkaToolName]
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { KAFKA_TOOLS, kafkaToolMainClass, needsBootstrapServer } from '../src/tools.ts'
+import { KAFKA_TOOLS, kafkaToolMainClass, needsBootstrapServer, similarToolNames } from '../src/tools.ts'
 
 test('kafkaToolMainClass should accept the name with or without .sh', () => {
   assert.equal(kafkaToolMainClass('kafka-topics'), 'org.apache.kafka.tools.TopicCommand')
@@ -14,6 +14,13 @@ test('kafkaToolMainClass should name the known tools when given an unknown one',
     return true
   })
   assert.throws(() => kafkaToolMainClass('toString'), /unknown Kafka tool/)
+})
+
+test('kafkaToolMainClass should suggest the tool a typo or a missing kafka- prefix meant', () => {
+  assert.throws(() => kafkaToolMainClass('kafka-topic'), /unknown Kafka tool "kafka-topic"; did you mean kafka-topics\?/)
+  assert.deepEqual(similarToolNames('consumer-groups'), ['kafka-consumer-groups'])
+  assert.deepEqual(similarToolNames('kafka-confgis'), ['kafka-configs'])
+  assert.deepEqual(similarToolNames('zookeeper-shell'), [], 'nothing near: no guess')
 })
 
 test('KAFKA_TOOLS should cover the tools the operators and benchmarks rely on', () => {

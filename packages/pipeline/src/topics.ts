@@ -1,4 +1,4 @@
-import { defineTopic, type TopicDefinition } from '@tackle/client'
+import { defineTopic, failureTopicsOf, type TopicDefinition, type TopicSettings } from '@tackle/client'
 import { eventKey, FailedEventSchema, PipelineEventSchema, type FailedEvent, type PipelineEvent } from './event.ts'
 
 export interface PipelineTopics {
@@ -15,7 +15,7 @@ export function pipelineTopics (prefix = 'tackle', partitions = 6): PipelineTopi
 }
 
 /** Every topic the pipeline needs, with the consumer framework's retry and dead-letter companions. */
-export function allPipelineTopics (topics: PipelineTopics): Array<{ name: string, partitions: number, config: Readonly<Record<string, string>> }> {
+export function allPipelineTopics (topics: PipelineTopics): TopicSettings[] {
   const main = [topics.events, topics.failed]
-  return [...main, ...main.flatMap(t => ['retry', 'dlq'].map(suffix => ({ name: `${t.name}.${suffix}`, partitions: 1, config: {} })))]
+  return [...main, ...main.flatMap(t => failureTopicsOf(t.name))]
 }

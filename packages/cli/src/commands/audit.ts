@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { auditConfig, defaultReassignOptions, fixAudit, type AuditFinding, type AuditReport } from '@tackle/ops'
-import { interruptSignal, parseByteRate, withCommonOptions } from '../common-options.ts'
+import { byteRateOption, interruptSignal, withCommonOptions } from '../common-options.ts'
 import { defaultStateDir } from '../config.ts'
 import { confirm } from '../confirm.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
@@ -35,13 +35,17 @@ export function auditCommand (): Command {
     .option('--fix', 'repair what can be repaired online: configs by incremental alter, a low RF by a throttled reassignment')
     .option('-y, --yes', 'with --fix, do not ask for confirmation')
     .option('-t, --topic <name...>', 'only these topics (the cluster defaults are always checked)')
-    .option('--throttle <rate>', 'replication throttle while raising replication factors', parseByteRate, defaultReassignOptions.throttleBytesPerSec)
+    .addOption(byteRateOption('--throttle <rate>', 'replication throttle while raising replication factors', defaultReassignOptions.throttleBytesPerSec))
     .addHelpText('after', `
 Flagged: replication factor < 3, min.insync.replicas < 2, replication factor <= min.insync.replicas
 (one broker down stops writes), unclean.leader.election.enable=true, and weak cluster defaults.
 On clusters of fewer than 3 brokers the bar is what they can hold. --fix raises the replication
 factor before min.insync.replicas, so no topic stops taking writes on the way; settings that live
 in server.properties are reported as "manual".
+
+Examples:
+  tackle audit
+  tackle audit --fix --yes --throttle 50MiB/s
 
 Exit codes: 0 nothing weak (after --fix: nothing fixable left), 1 weak settings found, 2 cannot
 reach the cluster, 64 bad usage.`)

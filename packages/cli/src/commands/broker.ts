@@ -1,14 +1,13 @@
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { cancelReassignment, decommissionBroker, defaultReassignOptions, readReassignState, replaceBroker, unregisterBroker, verifyReassignment, type PlanOnly, type UnregisterOutcome, type ReassignInput, type ReassignProgress, type ReassignResult } from '@tackle/ops'
-import { interruptSignal, parseByteRate, parseWholeNumber, withCommonOptions } from '../common-options.ts'
+import { byteRateOption, durationOption, interruptSignal, parseWholeNumber, withCommonOptions } from '../common-options.ts'
 import { defaultStateDir } from '../config.ts'
 import { commandContext, withAdmin, type CommandContext, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
 import { ExitCodes } from '../exit-codes.ts'
 import { printJson, table } from '../output.ts'
 import { formatBytes, formatDuration, Progress } from '../progress.ts'
-import { parseDuration } from './roll.ts'
 
 export interface ReassignFlags extends CommonFlags {
   dryRun?: boolean
@@ -26,12 +25,12 @@ const brokerId = parseWholeNumber('broker id', 0, 2 ** 31 - 1)
 export function withReassignOptions (command: Command): Command {
   return withCommonOptions(command, ['json', 'dir', 'brokers'])
     .option('--dry-run', 'print the moves; change nothing')
-    .option('--throttle <rate>', 'replication throttle on the brokers and replicas involved (50MiB/s, 10MB/s)', parseByteRate, defaultReassignOptions.throttleBytesPerSec)
+    .addOption(byteRateOption('--throttle <rate>', 'replication throttle on the brokers and replicas involved (50MiB/s, 10MB/s)', defaultReassignOptions.throttleBytesPerSec))
     .option('--max-moves <n>', 'concurrent partition moves per broker', parseWholeNumber('--max-moves', 1, 1000), defaultReassignOptions.maxMovesPerBroker)
     .option('--additional', 'run beside a reassignment Tackle did not start')
     .option('--verify', 'report how far it is; once done, remove the throttles')
     .option('--cancel', 'stop the moves under way (they go back to their original replicas) and remove the throttles')
-    .option('--deadline <duration>', 'stop waiting after this long (the moves go on, throttled)', parseDuration, defaultReassignOptions.deadlineMs)
+    .addOption(durationOption('--deadline <duration>', 'stop waiting after this long (the moves go on, throttled)', defaultReassignOptions.deadlineMs))
     .option('--state <file>', 'where progress is kept, so a rerun resumes (default: reassignment.json in the state directory)')
     .addHelpText('after', `
 Moves are throttled (leader and follower throttles on the involved brokers and replicas only), at
@@ -113,12 +112,14 @@ export function brokerCommand (): Command {
     .description('move every replica of broker OLD to broker NEW, each in the same position (OLD may be dead)')
     .argument('<old>', 'the broker being retired', brokerId)
     .argument('<new>', 'the broker taking its place (registered, holding none of its partitions)', brokerId)
+    .addHelpText('after', '\nExamples:\n  tackle broker replace 2 4 --dry-run\n  tackle broker replace 2 4 --throttle 100MiB/s\n  tackle broker replace 2 4 --verify')
     .action(async (oldId: number, newId: number, flags: ReassignFlags & { unregister?: boolean }) => {
       await runReassignment<ReassignResult & { unregister: UnregisterOutcome }>(`replace broker ${oldId} with ${newId}`, flags, input => replaceBroker({ ...input, oldId, newId, unregister: flags.unregister }), { done: unregisterText })
     })
   const decommission = withReassignOptions(new Command('decommission'))
     .description('move every replica off a broker, spread evenly over the others (rack-aware), before removing it')
     .argument('<id>', 'the broker to empty', brokerId)
+    .addHelpText('after', '\nExamples:\n  tackle broker decommission 3 --dry-run\n  tackle broker decommission 3 --max-moves 2 --deadline 2h')
     .action(async (id: number, flags: ReassignFlags & { unregister?: boolean }) => {
       await runReassignment<ReassignResult & { unregister: UnregisterOutcome }>(`decommission broker ${id}`, flags, input => decommissionBroker({ ...input, brokerId: id, unregister: flags.unregister }), { done: unregisterText })
     })
@@ -133,6 +134,7 @@ export function brokerCommand (): Command {
     }))
   return new Command('broker')
     .description('replace, decommission or unregister a broker; moves are throttled and resumable')
+    .addHelpText('after', '\nExample:\n  tackle broker replace 2 4 --dry-run\n\nExit codes: as each command says in its --help.')
     .addCommand(withUnregister(replace))
     .addCommand(withUnregister(decommission))
     .addCommand(unregister)

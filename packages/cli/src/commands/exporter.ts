@@ -1,10 +1,9 @@
-import { join } from 'node:path'
 import { Command } from 'commander'
 import { serveHealth } from '@tackle/client'
 import { ClusterExporter } from '@tackle/ops'
-import { parseWholeNumber, withCommonOptions } from '../common-options.ts'
+import { durationOption, parseWholeNumber, withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
-import { parseDuration } from './roll.ts'
+import { defaultRollStateFile } from './roll.ts'
 
 interface ExporterFlags extends CommonFlags {
   port: number
@@ -17,12 +16,12 @@ export function exporterCommand (): Command {
     .description('serve Prometheus metrics of the cluster: brokers, partitions, controller, consumer lag and status, rolls and reassignments')
     .option('--port <port>', 'the port to serve /metrics on', parseWholeNumber('--port', 1, 65_535), 9308)
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
-    .option('--interval <duration>', 'how often to sample the cluster', parseDuration, 15_000)
-    .addHelpText('after', '\nRuns until interrupted. /healthz answers while it runs; /readyz once a sample reached the cluster.\nMetric names are in README.md; a Grafana dashboard is in packages/ops/grafana/tackle-cluster.json.')
+    .addOption(durationOption('--interval <duration>', 'how often to sample the cluster', 15_000))
+    .addHelpText('after', '\nRuns until interrupted. /healthz answers while it runs; /readyz once a sample reached the cluster.\nMetric names are in README.md; a Grafana dashboard is in packages/ops/grafana/tackle-cluster.json.\n\nExample:\n  tackle exporter --port 9308 --interval 30s\n\nExit codes: 0 stopped by Ctrl-C or SIGTERM, 2 cannot reach the cluster at start, 64 bad usage.')
     .action(async (flags: ExporterFlags) => {
       const context = await commandContext(flags)
       const { admin, expectedBrokers } = await context.admin()
-      const exporter = new ClusterExporter({ admin, expectedBrokers, intervalMs: flags.interval, rollStateFile: join(context.cluster.dir, 'roll.json') })
+      const exporter = new ClusterExporter({ admin, expectedBrokers, intervalMs: flags.interval, rollStateFiles: [defaultRollStateFile(context, 'local'), defaultRollStateFile(context, 'exec')] })
       exporter.start()
       const server = await serveHealth({
         port: flags.port,

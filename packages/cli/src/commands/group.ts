@@ -145,6 +145,7 @@ Exit codes: 0 reset (or planned with --dry-run), 1 refused or failed, 2 cannot r
     }))
   return new Command('group')
     .description('consumer groups: list, describe, reset offsets, delete')
+    .addHelpText('after', '\nExample:\n  tackle group describe revenue\n\nExit codes: as each command says in its --help.')
     .addCommand(list)
     .addCommand(describe)
     .addCommand(reset)

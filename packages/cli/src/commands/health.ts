@@ -1,11 +1,12 @@
 import { Command } from 'commander'
 import { checkHealth, type HealthReport } from '@tackle/ops'
-import { parseWholeNumber, withCommonOptions } from '../common-options.ts'
+import { durationOption, withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { ExitCodes } from '../exit-codes.ts'
 import { printJson, table } from '../output.ts'
 
 interface HealthFlags extends CommonFlags {
+  quorumLag?: number
   quorumLagMs?: number
 }
 
@@ -27,18 +28,24 @@ export function healthText (report: HealthReport): string {
 export function healthCommand (): Command {
   return withCommonOptions(new Command('health'), ['json', 'dir', 'brokers'])
     .description('ensure the cluster is healthy: brokers registered, quorum caught up, no offline, under-min-ISR or under-replicated partitions')
-    .option('--quorum-lag-ms <ms>', 'a controller whose last catch-up is older than this is lagging', parseWholeNumber('--quorum-lag-ms', 1, 3_600_000))
+    .addOption(durationOption('--quorum-lag <duration>', 'a controller whose last catch-up is older than this is lagging (default 5s)'))
+    .addOption(durationOption('--quorum-lag-ms <ms>', 'the same in milliseconds (deprecated: use --quorum-lag)', undefined, 'ms').hideHelp())
     .addHelpText('after', `
 Also checked: each broker's log directories (warn at 80% full, fail at 90%) and the certificate of
 every TLS listener the brokers advertise (warn 30 days before it expires, fail at 7). Warnings are
 printed but do not fail the check.
+
+Examples:
+  tackle health
+  tackle health --json --brokers kafka1:9092 | jq .problems
 
 Exit codes: 0 healthy, 1 unhealthy (each problem names its topic and partition), 2 cannot reach the cluster.`)
     .action(async (flags: HealthFlags) => {
       const context = await commandContext(flags)
       const { admin, expectedBrokers } = await context.admin()
       try {
-        const report = await checkHealth(admin, { expectedBrokers, ...(flags.quorumLagMs ? { quorumLagMs: flags.quorumLagMs } : {}) })
+        const quorumLagMs = flags.quorumLag ?? flags.quorumLagMs
+        const report = await checkHealth(admin, { expectedBrokers, ...(quorumLagMs ? { quorumLagMs } : {}) })
         if (flags.json) printJson(report)
         else process.stdout.write(healthText(report) + '\n')
         process.exitCode = report.healthy ? ExitCodes.OK : ExitCodes.FAILED

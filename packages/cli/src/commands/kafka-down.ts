@@ -7,6 +7,12 @@ export function kafkaDownCommand (): Command {
   return withCommonOptions(new Command('down'), ['json', 'dir'])
     .description('stop every node of the local cluster (SIGTERM, a clean shutdown); data is kept unless --purge')
     .option('--purge', 'also delete the cluster\'s directory: data, logs and state')
+    .addHelpText('after', `
+Examples:
+  tackle kafka down
+  tackle kafka down --purge        # also delete its data
+
+Exit codes: 0 stopped (or nothing was running), 1 a node would not stop.`)
     .action(async (flags: CommonFlags & { purge?: boolean }) => {
       const { cluster } = await commandContext(flags)
       const status = await cluster.down({ purge: flags.purge === true })

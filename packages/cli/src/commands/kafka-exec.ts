@@ -10,7 +10,7 @@ export function kafkaExecCommand (): Command {
     .argument('<tool>', 'the tool, as named in Kafka\'s bin/ (kafka-topics or kafka-topics.sh)')
     .argument('[args...]', 'its arguments; --bootstrap-server is added when they name no cluster')
     .passThroughOptions()
-    .addHelpText('after', `\nTools:\n${Object.entries(KAFKA_TOOLS).map(([t, c]) => `  ${t.padEnd(28)} ${c}`).join('\n')}\n\nExample:\n  tackle kafka exec kafka-topics --describe --topic events\n\nWith KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD\nor KAFKA_SSL_CA_FILE set, a client config file is passed as --command-config.\n\nExits with the tool's own exit code.`)
+    .addHelpText('after', `\nTools:\n${Object.entries(KAFKA_TOOLS).map(([t, c]) => `  ${t.padEnd(28)} ${c}`).join('\n')}\n\nExample:\n  tackle kafka exec kafka-topics --describe --topic tackle.events\n\nWith KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD\nor KAFKA_SSL_CA_FILE set, a client config file is passed as --command-config.\n\nExit codes: the tool's own; 2 cannot reach the cluster, 64 unknown tool.`)
     .action(async (tool: string, args: string[], flags: CommonFlags) => {
       const context = await commandContext(flags)
       const extra = needsBootstrapServer(tool, args) ? ['--bootstrap-server', (await context.brokers()).bootstrap] : []

@@ -17,7 +17,13 @@ export function kafkaNodeCommand (): Command {
     .description('act on one node of the local cluster')
     .argument('<id>', 'node id', parseWholeNumber('node id', 1, 1000))
     .addArgument(new Argument('<action>', 'what to do').choices(Object.keys(ACTIONS)))
-    .addHelpText('after', `\nActions:\n${Object.entries(ACTIONS).map(([a, d]) => `  ${a.padEnd(7)} ${d}`).join('\n')}`)
+    .addHelpText('after', `\nActions:\n${Object.entries(ACTIONS).map(([a, d]) => `  ${a.padEnd(7)} ${d}`).join('\n')}
+
+Examples:
+  tackle kafka node 2 kill         # as a crash would
+  tackle kafka node 2 start
+
+Exit codes: 0 done, 1 the action failed, 2 no local cluster, 64 no such node or action.`)
     .action(async (id: number, action: NodeAction, flags: CommonFlags) => {
       const { cluster } = await commandContext(flags)
       const node = await cluster.node(id, action, { signal: interruptSignal() })

@@ -7,7 +7,7 @@ import { clusterJson, clusterText, printJson } from '../output.ts'
 export function kafkaStatusCommand (): Command {
   return withCommonOptions(new Command('status'), ['json', 'dir'])
     .description('show the local cluster\'s nodes: state, pid, ports, memory')
-    .addHelpText('after', '\nExit codes: 0 every node running, 1 some node stopped or paused, 2 no cluster in the directory.')
+    .addHelpText('after', '\nExamples:\n  tackle kafka status\n  tackle kafka status --json\n\nExit codes: 0 every node running, 1 some node stopped or paused, 2 no cluster in the directory.')
     .action(async (flags: CommonFlags) => {
       const { cluster } = await commandContext(flags)
       const status = await cluster.status()

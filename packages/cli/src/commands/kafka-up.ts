@@ -1,6 +1,6 @@
 import { Command } from 'commander'
 import type { UpProgress, UpResult } from '@tackle/local-kafka'
-import { interruptSignal, parseWholeNumber, withCommonOptions, type CommonOption } from '../common-options.ts'
+import { interruptSignal, parseDuration, parseWholeNumber, withCommonOptions, type CommonOption } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { clusterJson, clusterText, printJson } from '../output.ts'
 import { formatDuration, Progress } from '../progress.ts'
@@ -10,6 +10,8 @@ interface UpFlags extends CommonFlags {
   nodes?: number
   secure?: boolean
   netns?: boolean
+  timeout?: number
+  portBase?: number
 }
 
 /**
@@ -17,7 +19,12 @@ interface UpFlags extends CommonFlags {
  * `start`, which prints its own summary (`print: false`).
  */
 export async function bringUp (flags: UpFlags, print = true): Promise<UpResult> {
-  const context = await commandContext(flags, process.env, { secure: flags.secure, network: flags.netns ? 'netns' : undefined })
+  const context = await commandContext(flags, process.env, {
+    secure: flags.secure,
+    network: flags.netns ? 'netns' : undefined,
+    ...(flags.timeout === undefined ? {} : { startTimeoutMs: flags.timeout }),
+    ...(flags.portBase === undefined ? {} : { portBase: flags.portBase }),
+  })
   const timings = new Timings(context.cluster.options.cacheDir)
   const expected = { fetch: await timings.get('fetch'), start: await timings.get('start') }
   const progress = new Progress()
@@ -61,5 +68,17 @@ export function kafkaUpCommand (): Command {
     .option('-n, --nodes <count>', 'nodes, each broker and controller (default 3, or the existing cluster\'s size)', parseWholeNumber('--nodes', 1, 9))
     .option('--secure', 'give a new cluster a SASL_SSL listener too: a generated CA and a user for PLAIN and SCRAM-SHA-256/512')
     .option('--netns', 'run each node of a new cluster in its own network namespace (needs root), so `tackle verify` can cut nodes apart')
+    .option('--timeout <duration>', 'how long each node may take to become ready (default 3m)', (v: string) => parseDuration(v))
+    .option('--port-base <port>', 'the first port of a new cluster (default: free ports; or TACKLE_KAFKA_PORT_BASE)', parseWholeNumber('--port-base', 1024, 64_000))
+    .addHelpText('after', `
+A cluster that is running already is reported, not restarted. The first run fetches Kafka's jars
+from Maven Central into the cache (TACKLE_CACHE_DIR).
+
+Examples:
+  tackle kafka up
+  tackle kafka up --nodes 5 --secure
+  eval "$(tackle kafka up | grep '^export')"        # KAFKA_BROKERS for this shell
+
+Exit codes: 0 running, 1 a node failed to start (its log tail is shown), 64 bad usage, 130 interrupted.`)
     .action(async (flags: UpFlags) => { await bringUp(flags) })
 }

@@ -11,6 +11,7 @@ export function kafkaCommand (): Command {
   return new Command('kafka')
     .description('run real Apache Kafka locally: start, stop and inspect nodes, run Kafka\'s tools')
     .enablePositionalOptions()
+    .addHelpText('after', '\nExample:\n  tackle kafka up && tackle kafka status\n\nExit codes: as each command says in its --help.')
     .addCommand(kafkaUpCommand())
     .addCommand(kafkaDownCommand())
     .addCommand(kafkaStatusCommand())

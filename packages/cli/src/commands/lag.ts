@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Command } from 'commander'
 import { LagMonitor, type GroupLag } from '@tackle/ops'
-import { interruptSignal, parseWholeNumber, withCommonOptions } from '../common-options.ts'
+import { durationOption, interruptSignal, parseWholeNumber, withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { ExitCodes } from '../exit-codes.ts'
 import { formatDuration, Progress } from '../progress.ts'
 import { printJson, table } from '../output.ts'
-import { parseDuration } from './roll.ts'
 
 interface LagFlags extends CommonFlags {
   group?: string[]
@@ -31,7 +30,7 @@ export function lagCommand (): Command {
   return withCommonOptions(new Command('lag'), ['json', 'dir', 'brokers'])
     .description('consumer lag per group and partition, in records and in time, with a Burrow-style status')
     .option('-g, --group <id...>', 'only these groups (default: every consumer group)')
-    .option('--window <duration>', 'how long to watch the offsets before judging', parseDuration, 10_000)
+    .addOption(durationOption('--window <duration>', 'how long to watch the offsets before judging', 10_000))
     .option('--samples <n>', 'looks at the offsets within the window', parseWholeNumber('--samples', 2, 100), 5)
     .option('--threshold <records>', 'lag in records past which a partition is WARN', parseWholeNumber('--threshold', 1, Number.MAX_SAFE_INTEGER))
     .addHelpText('after', `
@@ -39,6 +38,10 @@ Statuses (Burrow's rules, over the window): OK; WARN, lag grew at every look or 
 STALL, members but the committed offset never moved; STOP, lag and nobody in the group; REWIND,
 the committed offset went backwards; ERR, the group could not be read. An idle group at zero lag is
 always OK. Lag time is how long ago the oldest unconsumed record was written; ≥ means before the window.
+
+Examples:
+  tackle lag
+  tackle lag --group revenue --window 30s --threshold 10000 --json
 
 Exit codes: 0 every group OK, 1 some group is not, 2 cannot reach the cluster.`)
     .action(async (flags: LagFlags) => {

@@ -56,7 +56,7 @@ export function queryCommand (): Command {
     .argument('[file]', 'the query as JSON, or - to read it from stdin')
     .option('--dashboard <url>', 'ask a running dashboard (needed while `tackle start` holds the DuckDB file); its token from TACKLE_DASHBOARD_TOKEN or the config')
     .option('--schema', 'print the JSON Schema of a query and exit')
-    .addHelpText('after', '\nExample:\n  echo \'{"kind":"funnel","steps":[{"event":"Signed Up"},{"event":"Order Completed"}]}\' | tackle query -\n')
+    .addHelpText('after', '\nExample:\n  echo \'{"kind":"funnel","steps":[{"event":"Signed Up"},{"event":"Order Completed"}]}\' | tackle query -\n  tackle query retention.json --dashboard http://127.0.0.1:3000 --json\n\nExit codes: 0 answered, 1 the store failed, 64 a bad query (the message names the field).\n')
     .action(async (file: string | undefined, flags: QueryFlags) => {
       if (flags.schema) {
         printJson(InsightQuerySchema)

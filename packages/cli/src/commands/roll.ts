@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { execDriver, localDriver, rollingRestart, type RollProgress, type RollResult } from '@tackle/ops'
-import { interruptSignal, withCommonOptions } from '../common-options.ts'
+import { durationOption, interruptSignal, withCommonOptions } from '../common-options.ts'
 import { defaultStateDir } from '../config.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
@@ -17,13 +17,9 @@ interface RollFlags extends CommonFlags {
   state?: string
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-/** `30m`, `90s`, `1h`, `1500ms`, `7d`. */
-export function parseDuration (value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim())
-  if (!match) throw new InvalidArgumentError('give a duration such as 30m, 90s, 1h or 7d')
-  return Number(match[1]) * (UNITS[match[2] as string] as number)
+/** Where a roll keeps its progress unless --state says: with the local cluster, or in the user's state directory. */
+export function defaultRollStateFile (context: { cluster: { dir: string }, env: NodeJS.ProcessEnv }, driver: 'local' | 'exec'): string {
+  return driver === 'local' ? join(context.cluster.dir, 'roll.json') : join(defaultStateDir(context.env), 'roll.json')
 }
 
 function planText (result: RollResult): string {
@@ -48,7 +44,7 @@ export function rollCommand (): Command {
     .option('--dry-run', 'print the plan and each broker\'s gate verdict; restart nothing')
     .addOption(new Option('--driver <driver>', 'how to restart a broker (default: local for the local cluster, else exec)').choices(['local', 'exec']))
     .option('--exec <command>', 'restart command for the exec driver; {id} and {host} are replaced, e.g. \'ssh {host} sudo systemctl restart kafka\'')
-    .option('--deadline <duration>', 'give up after this long in all (30m, 1h, 90s)', parseDuration, 30 * 60_000)
+    .addOption(durationOption('--deadline <duration>', 'give up after this long in all (30m, 1h, 90s)', 30 * 60_000))
     .option('--state <file>', 'where progress is kept, so a rerun resumes (default: roll.json in the state directory)')
     .addHelpText('after', `
 Before each broker: every partition it hosts must keep min.insync.replicas in sync without it
@@ -57,17 +53,23 @@ quorum must keep a caught-up majority without it. After each restart it waits, w
 sleep, until the broker is registered, all its replicas are in sync, its preferred leaderships are
 back and the cluster is healthy. Kill it at any time and rerun: no broker is restarted twice.
 
+Examples:
+  tackle roll --dry-run
+  tackle roll --exec 'ssh {host} sudo systemctl restart kafka' --deadline 2h
+
 Exit codes: 0 rolled (or, with --dry-run, every gate passes), 1 a gate blocked, a regression or the
 deadline stopped the roll, 2 cannot reach the cluster, 64 bad usage.`)
     .action(async (flags: RollFlags) => {
       const context = await commandContext(flags)
-      const { admin, brokers, expectedBrokers } = await context.admin()
+      // Usage is checked before anything connects.
+      const brokers = await context.chosenBrokers()
       const driverName = flags.driver ?? (flags.exec ? 'exec' : brokers.source === 'local' ? 'local' : undefined)
       if (driverName === undefined) throw new CliError(CliErrorCodes.USAGE, 'the cluster is not the local one: give --exec \'COMMAND {id} {host}\' to say how to restart a broker')
       if (driverName === 'exec' && !flags.exec) throw new CliError(CliErrorCodes.USAGE, '--driver exec needs --exec \'COMMAND {id} {host}\'')
       if (driverName === 'local' && brokers.source !== 'local') throw new CliError(CliErrorCodes.USAGE, '--driver local restarts the local cluster\'s nodes, but the brokers given are another cluster\'s')
       const driver = driverName === 'local' ? localDriver(context.cluster) : execDriver(flags.exec as string, context.env)
-      const stateFile = flags.state ?? (driverName === 'local' ? join(context.cluster.dir, 'roll.json') : join(defaultStateDir(context.env), 'roll.json'))
+      const { admin, expectedBrokers } = await context.admin()
+      const stateFile = flags.state ?? defaultRollStateFile(context, driverName)
       const progress = new Progress({ enabled: !flags.dryRun })
       const timings = new Timings(context.cluster.options.cacheDir)
       const perBrokerMs = await timings.get(`roll-${driver.name}`)

@@ -20,7 +20,17 @@ export function startCommand (): Command {
     .addHelpText('after', `
 Environment: KAFKA_BROKERS, TACKLE_WRITE_KEYS (comma-separated), TACKLE_DASHBOARD_TOKEN, TACKLE_DATABASE_URL,
 TACKLE_COLLECTOR_PORT, TACKLE_DASHBOARD_PORT, TACKLE_DATA_DIR, TACKLE_MAX_EVENT_BYTES, TACKLE_MAX_BATCH_BYTES,
-TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking plans, PII rules, experiments).`)
+TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking plans, PII rules, experiments).
+
+Ctrl-C stops the pipeline, and the local cluster if this run started it; a cluster that was already
+running (or is not local) keeps running: \`tackle kafka down\` stops it.
+
+Examples:
+  npm start                                            # the same, from a clone
+  TACKLE_WRITE_KEYS=web,ios tackle start
+  KAFKA_BROKERS=kafka1:9092 TACKLE_DATABASE_URL=postgres://tackle@db/tackle tackle start
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a part failed to start, 2 cannot reach the cluster, 64 bad configuration.`)
     .action(async (flags: CommonFlags) => {
       const context = await commandContext(flags)
       const configured = flags.brokers ?? context.env.KAFKA_BROKERS ?? context.config.brokers
@@ -87,6 +97,8 @@ TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking
       if (started.length > 0) {
         process.stderr.write('stopping the local Kafka cluster this run started\n')
         await context.cluster.down()
+      } else if (brokers.source === 'local') {
+        process.stderr.write(`the local Kafka cluster keeps running (it was running before this start); \`tackle kafka down\` stops it, data in ${context.cluster.dir}\n`)
       }
       process.stderr.write('stopped\n')
     })

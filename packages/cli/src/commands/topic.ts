@@ -1,13 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { TopicReader } from '@tackle/client'
 import { createTopic, deleteTopic, describeTopics, tailTopic, type TailStart, type TopicMessage, type TopicReport } from '@tackle/ops'
-import { interruptSignal, parseWholeNumber, withCommonOptions } from '../common-options.ts'
+import { interruptSignal, parseDuration, parseWholeNumber, withCommonOptions } from '../common-options.ts'
 import { confirm } from '../confirm.ts'
 import { withAdmin, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
 import { printJson, table } from '../output.ts'
 import { formatBytes, formatDuration } from '../progress.ts'
-import { parseDuration } from './roll.ts'
 
 interface CreateFlags extends CommonFlags {
   partitions?: number
@@ -95,7 +94,7 @@ export function topicCommand (): Command {
     .option('--partitions <n>', 'partitions (default: 6)', parseWholeNumber('--partitions', 1, 100_000))
     .option('--replication-factor <n>', 'replicas per partition (default: 3, or the brokers there are)', parseWholeNumber('--replication-factor', 1, 100))
     .option('--min-isr <n>', 'min.insync.replicas (default: 2)', parseWholeNumber('--min-isr', 1, 100))
-    .option('--retention <duration>', 'how long records are kept (retention.ms), such as 7d or 12h', parseDuration)
+    .option('--retention <duration>', 'how long records are kept (retention.ms), such as 7d or 12h', (v: string) => parseDuration(v))
     .option('--config-entry <key=value>', 'any other topic config (repeatable)', parseConfigEntry)
     .option('--allow-weak', 'create it even if weaker than the safe settings (a warning is printed)')
     .addHelpText('after', '\nExample: tackle topic create orders --partitions 12 --retention 7d\n\nExit codes: 0 created, 1 failed, 2 cannot reach the cluster, 64 weaker than safe without --allow-weak, or bad usage.')
@@ -155,6 +154,7 @@ Exit codes: 0 done, 1 no such topic, 2 cannot reach the cluster, 64 bad usage, 1
     })
   return new Command('topic')
     .description('topics: list, describe, create (safe defaults), delete, and tail their messages')
+    .addHelpText('after', '\nExample:\n  tackle topic tail tackle.events --from latest --follow\n\nExit codes: as each command says in its --help.')
     .addCommand(list)
     .addCommand(describe)
     .addCommand(create)

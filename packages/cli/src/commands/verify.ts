@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { faultNames, NETWORK_FAULTS, pipelineFaultNames, verify, verifyPipeline, writePipelineReport, writeReport, type PipelineVerifyProgress, type PipelineVerifyResult, type VerifyProgress, type VerifyResult } from '@tackle/verify'
-import { interruptSignal, parseWholeNumber, withCommonOptions } from '../common-options.ts'
+import { durationOption, interruptSignal, parseWholeNumber, withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { CliError, CliErrorCodes } from '../errors.ts'
 import { ExitCodes } from '../exit-codes.ts'
@@ -14,9 +14,21 @@ interface VerifyFlags extends CommonFlags {
   faults?: string[]
   episodes: number
   duration: number
-  config: 'safe' | 'unsafe'
+  mode: VerifyMode
+  /** The config file; `safe` or `unsafe` here is the deprecated spelling of --mode. */
+  config?: string
   report?: string
   seed: number
+}
+
+type VerifyMode = 'safe' | 'unsafe'
+const MODES: readonly VerifyMode[] = ['safe', 'unsafe']
+
+/** --mode, or a deprecated `--config safe|unsafe` (the flag's name before --config meant the config file everywhere). */
+export function verifyMode (flags: { mode: VerifyMode, config?: string }, warn: (line: string) => void): { mode: VerifyMode, configFile: string | undefined } {
+  if (!MODES.includes(flags.config as VerifyMode)) return { mode: flags.mode, configFile: flags.config }
+  warn(`tackle verify: --config ${flags.config} is deprecated; use --mode ${flags.config} (--config names the config file, as in every other command)`)
+  return { mode: flags.config as VerifyMode, configFile: undefined }
 }
 
 const TARGET_FAULTS: Record<Target, () => string[]> = { client: faultNames, pipeline: pipelineFaultNames }
@@ -99,13 +111,13 @@ function describe (event: VerifyProgress | PipelineVerifyProgress): string {
 }
 
 export function verifyCommand (): Command {
-  return withCommonOptions(new Command('verify'), ['json', 'dir'], false)
+  return withCommonOptions(new Command('verify'), ['json', 'dir'])
     .description('inject faults into the local cluster (and the pipeline) under load and check that no acknowledged event was lost (Jepsen-style)')
     .addOption(new Option('--target <target>', 'client: Tackle\'s producer and consumer on a topic; pipeline: collectors, processors and PostgreSQL as processes, under HTTP load').choices(['client', 'pipeline']).default('client'))
     .option('--faults <list>', `comma-separated; client: ${faultNames().join(', ')} (default kill-leader); pipeline: ${pipelineFaultNames().join(', ')} (default ${DEFAULT_FAULTS.pipeline.join(',')})`, parseFaults)
     .option('--episodes <n>', 'episodes per fault', parseWholeNumber('--episodes', 1, 10_000), 3)
-    .option('--duration <seconds>', 'how long each fault is held', parseWholeNumber('--duration', 1, 3600), 5)
-    .addOption(new Option('--config <config>', 'safe: Tackle\'s defaults; unsafe: acks=1, no idempotence, min ISR 1, unclean election (the positive control)').choices(['safe', 'unsafe']).default('safe'))
+    .addOption(durationOption('--duration <duration>', 'how long each fault is held (a plain number is seconds)', 5_000, 's'))
+    .addOption(new Option('--mode <mode>', 'safe: Tackle\'s defaults; unsafe: acks=1, no idempotence, min ISR 1, unclean election (the positive control)').choices(MODES).default('safe'))
     .option('--report <dir>', 'write timeline.svg (throughput and latency, faults shaded) and history.jsonl there')
     .option('--seed <n>', 'seed of the fault choices', parseWholeNumber('--seed', 0, 2 ** 31), 1)
     .addHelpText('after', `
@@ -120,21 +132,21 @@ With --target pipeline it starts PostgreSQL (from the machine's binaries, in a d
 own), 2 processors and 2 collectors as processes on new topics, and HTTP clients that send
 Segment and PostHog batches and resend them as the SDKs do; a third processor joins after the
 first episode. It checks that every event answered 2xx is stored exactly once, that nothing else
-is stored, and that every poison event is in failed_events with its reason. --config does not
+is stored, and that every poison event is in failed_events with its reason. --mode does not
 apply there; --report writes timeline.svg, history.jsonl and requests.jsonl.
 
 Examples:
   tackle verify --faults kill-leader,pause --episodes 5 --report out/
-  tackle verify --faults pause-followers --episodes 3 --config unsafe
+  tackle verify --faults pause-followers --episodes 3 --mode unsafe
   tackle verify --target pipeline --faults kill-leader,kill-collector,kill-processor,restart-store,poison --episodes 2 --json
 
-Exit codes: 0 valid, 1 anomalies found (for --config unsafe this is the expected outcome; the
+Exit codes: 0 valid, 1 anomalies found (for --mode unsafe this is the expected outcome; the
 run says if the checker found nothing, i.e. was blind), 2 the cluster could not be reached, 64 bad usage.`)
     .action(async (flags: VerifyFlags) => {
       const faults = targetFaults(flags)
-      // --config here is safe|unsafe; the config file comes from TACKLE_CONFIG or the default.
-      const context = await commandContext({ ...flags, config: undefined })
-      if (!await context.cluster.status()) throw new CliError(CliErrorCodes.USAGE, `verify injects faults into the local cluster, and there is none in ${context.cluster.dir}: start it with \`tackle kafka up\``)
+      const { mode, configFile } = verifyMode(flags, line => process.stderr.write(line + '\n'))
+      const context = await commandContext({ ...flags, config: configFile })
+      if (!await context.cluster.status()) throw new CliError(CliErrorCodes.NO_BROKERS, `no local cluster to inject faults into in ${context.cluster.dir}: verify runs against the local cluster; start it with \`tackle kafka up\``)
       const progress = new Progress({ enabled: !flags.json })
       const total = faults.length * flags.episodes
       let done = 0
@@ -142,7 +154,7 @@ run says if the checker found nothing, i.e. was blind), 2 the cluster could not 
         if (e.phase === 'episode' && e.step === 'recovered') done = e.index + 1
         progress.update(describe(e), { step: 'verify', done, total })
       }
-      const common = { cluster: context.cluster, faults, episodes: flags.episodes, faultMs: flags.duration * 1000, seed: flags.seed, signal: interruptSignal(), onProgress }
+      const common = { cluster: context.cluster, faults, episodes: flags.episodes, faultMs: flags.duration, seed: flags.seed, signal: interruptSignal(), onProgress }
       let valid: boolean
       try {
         if (flags.target === 'pipeline') {
@@ -156,7 +168,7 @@ run says if the checker found nothing, i.e. was blind), 2 the cluster could not 
           else process.stdout.write(pipelineSummaryText(result) + '\n')
           valid = result.valid
         } else {
-          const result = await verify({ ...common, config: flags.config })
+          const result = await verify({ ...common, config: mode })
           progress.done()
           if (flags.report) {
             const files = await writeReport(flags.report, result.history, `tackle verify: ${result.config}, ${result.faults.join(', ')}, ${result.episodes} episodes`)

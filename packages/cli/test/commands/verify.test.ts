@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import { postgresUnavailableReason } from '@tackle/pipeline/testkit'
+import { verifyMode } from '../../src/commands/verify.ts'
 import { runTackle } from '../run-tackle.ts'
 
 test('verify --json should print exactly one verdict object, exit 0 when valid, and write the report', { timeout: 180_000 }, async (t) => {
@@ -26,6 +27,16 @@ test('verify should refuse a network fault on a loopback cluster as bad usage, s
   const run = await runTackle(['verify', '--dir', cluster.dir, '--faults', 'partition-leader'])
   assert.equal(run.code, 64)
   assert.match(run.stderr, /partition-leader cut nodes apart inside network namespaces.*runs on loopback/)
+})
+
+test('verifyMode should take --mode, and --config safe|unsafe as its deprecated spelling with a warning', () => {
+  const warnings: string[] = []
+  const warn = (line: string) => { warnings.push(line) }
+  assert.deepEqual(verifyMode({ mode: 'unsafe' }, warn), { mode: 'unsafe', configFile: undefined })
+  assert.deepEqual(verifyMode({ mode: 'safe', config: 'tackle.config.json' }, warn), { mode: 'safe', configFile: 'tackle.config.json' }, '--config is the config file')
+  assert.deepEqual(warnings, [])
+  assert.deepEqual(verifyMode({ mode: 'safe', config: 'unsafe' }, warn), { mode: 'unsafe', configFile: undefined })
+  assert.match(warnings[0] ?? '', /--config unsafe is deprecated; use --mode unsafe/)
 })
 
 test('verify should refuse an unknown fault, listing the faults', async () => {

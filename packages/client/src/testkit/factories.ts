@@ -1,10 +1,10 @@
 // Factories for app teams' tests against a real cluster: each registers its own clean-up with
 // the test (node:test's t.after, or anything with an after()), and topics get unique names so one
 // cluster serves every test.
-import { sharedTestCluster } from '@tackle/local-kafka/testing'
 import type { TSchema } from 'typebox'
 import { Registry } from 'prom-client'
 import { TackleConsumer } from '../consumer/consumer.ts'
+import { ClientError, ClientErrorCodes } from '../errors.ts'
 import type { ConsumerOptionsInput } from '../consumer/options.ts'
 import type { ProducerOptions } from '../producer/options.ts'
 import { TackleProducer } from '../producer/producer.ts'
@@ -19,7 +19,17 @@ export interface CleanupContext {
 /** KAFKA_BROKERS when set (a real cluster), else the shared local test cluster, started on first use. */
 export async function testBrokers (): Promise<string[]> {
   const named = process.env.KAFKA_BROKERS
-  return named ? named.split(',') : (await sharedTestCluster()).brokers
+  return named ? named.split(',') : (await localTesting()).sharedTestCluster().then(c => c.brokers)
+}
+
+// An optional peer: an app that tests against its own cluster (KAFKA_BROKERS) need not install it.
+async function localTesting (): Promise<typeof import('@tackle/local-kafka/testing')> {
+  try {
+    return await import('@tackle/local-kafka/testing')
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !(cause as Error).message.includes('@tackle/local-kafka')) throw cause
+    throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'no Kafka cluster for tests: set KAFKA_BROKERS (host:port,...) to one, or install @tackle/local-kafka to start a local one', { cause })
+  }
 }
 
 /**
@@ -30,8 +40,7 @@ export async function testBrokers (): Promise<string[]> {
 export async function createTestTopic<T> (options: Omit<TopicOptions<T>, 'name'> & { prefix?: string, schema: TSchema }): Promise<TopicDefinition<T>> {
   const brokers = await testBrokers()
   const topic = defineTopic<T>({ ...options, name: testTopicName(options.prefix ?? 'test') })
-  const companions = ['retry', 'dlq'].map(suffix => ({ name: `${topic.name}.${suffix}`, partitions: 1, config: {} }))
-  await ensureTopics({ bootstrapBrokers: brokers, topics: [topic, ...companions] })
+  await ensureTopics({ bootstrapBrokers: brokers, topics: [topic] })
   return topic
 }
 

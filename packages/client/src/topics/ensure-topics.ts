@@ -17,11 +17,33 @@ export interface EnsureTopicsResult {
   weak: WeakTopic[]
 }
 
+export interface TopicSettings {
+  name: string
+  partitions: number
+  config: Readonly<Record<string, string>>
+}
+
 export interface EnsureTopicsOptions {
   bootstrapBrokers: readonly string[]
-  topics: ReadonlyArray<TopicDefinition<never> | { name: string, partitions: number, config: Readonly<Record<string, string>> }>
+  topics: ReadonlyArray<TopicDefinition<never> | TopicSettings>
+  /**
+   * Also create the `<name>.retry` and `<name>.dlq` topics that a TackleConsumer of each typed
+   * topic (one made by defineTopic) parks failed records in. Default true.
+   */
+  failureTopics?: boolean
   clientId?: string
   security?: SecurityOptions
+}
+
+/** The retry and dead-letter topics a TackleConsumer of `topic` uses by default, one partition each. */
+export function failureTopicsOf (topic: string): TopicSettings[] {
+  return ['retry', 'dlq'].map(suffix => ({ name: `${topic}.${suffix}`, partitions: 1, config: {} }))
+}
+
+function declaredTopics (options: EnsureTopicsOptions): Array<TopicDefinition<never> | TopicSettings> {
+  const all = options.topics.flatMap(topic => options.failureTopics !== false && 'schema' in topic ? [topic, ...failureTopicsOf(topic.name)] : [topic])
+  const seen = new Set<string>()
+  return all.filter(topic => !seen.has(topic.name) && seen.add(topic.name))
 }
 
 export function safeTopicSettings (brokers: number): { replicationFactor: number, minInsyncReplicas: number } {
@@ -61,7 +83,7 @@ export async function ensureTopics (options: EnsureTopicsOptions): Promise<Ensur
     const present = new Set(await admin.listTopics())
     const result: EnsureTopicsResult = { created: [], existing: [], weak: [] }
 
-    for (const topic of options.topics) {
+    for (const topic of declaredTopics(options)) {
       if (present.has(topic.name)) {
         result.existing.push(topic.name)
         continue

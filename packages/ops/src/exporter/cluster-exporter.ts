@@ -16,6 +16,8 @@ export interface ClusterExporterOptions {
   expectedBrokers?: readonly number[]
   /** A roll's state file: the roll is in progress while it exists. */
   rollStateFile?: string
+  /** Several places a roll may keep its state (the local cluster's, an exec-driver roll's); in progress while any exists. */
+  rollStateFiles?: readonly string[]
   health?: HealthOptions
   lag?: LagRules & { windowSize?: number }
 }
@@ -85,7 +87,9 @@ export class ClusterExporter {
       for (const p of report.problems) m.problems.inc({ kind: p.kind })
       m.imbalance.set(report.leaderImbalance.partitions)
       m.reassignments.set((await admin.listReassignments()).length)
-      m.roll.set(this.#options.rollStateFile ? await access(this.#options.rollStateFile).then(() => 1, () => 0) : 0)
+      const stateFiles = [...(this.#options.rollStateFile ? [this.#options.rollStateFile] : []), ...(this.#options.rollStateFiles ?? [])]
+      const present = await Promise.all(stateFiles.map(file => access(file).then(() => true, () => false)))
+      m.roll.set(present.some(Boolean) ? 1 : 0)
 
       await this.#lag.sample()
       m.lagRecords.reset()

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { ClusterAdmin, serveHealth } from '@tackle/client'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
@@ -28,6 +31,21 @@ test('ClusterExporter should serve the cluster\'s health, controller and partiti
     assert.equal(expiry.length, 3, 'one certificate per broker\'s SASL_SSL listener')
     for (const m of expiry) assert.ok(Number(m[3]) > 3000 * 86_400)
   }
+})
+
+test('ClusterExporter should count a roll in progress from any of its state files, an exec-driver roll\'s included', async (t) => {
+  const { brokers } = await sharedTestCluster()
+  const admin = new ClusterAdmin({ bootstrapBrokers: brokers })
+  const dir = await mkdtemp(join(tmpdir(), 'tackle-roll-state-'))
+  t.after(() => Promise.all([admin.close(), rm(dir, { recursive: true, force: true })]))
+  const local = join(dir, 'kafka', 'roll.json')
+  const exec = join(dir, 'roll.json')
+  const exporter = new ClusterExporter({ admin, rollStateFiles: [local, exec] })
+  await exporter.sample()
+  assert.match(await exporter.registry.metrics(), /^tackle_roll_in_progress 0$/m)
+  await writeFile(exec, '{}')
+  await exporter.sample()
+  assert.match(await exporter.registry.metrics(), /^tackle_roll_in_progress 1$/m)
 })
 
 test('ClusterExporter should report the cluster down when no broker answers', async (t) => {
