@@ -5,7 +5,7 @@
 // report bytes copied; at the end remove every throttle and read the configs back to prove it.
 // Everything is in a state file, so a rerun of the same operation resumes instead of starting over.
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { ClusterAdmin } from '@tackle/client'
+import { ClientError, ClientErrorCodes, type ClusterAdmin } from '@tackle/client'
 import { partitionName, takeSnapshot, type ClusterSnapshot } from '../cluster-snapshot.ts'
 import { OpsError, OpsErrorCodes } from '../errors.ts'
 import { removeState, writeState } from '../state-file.ts'
@@ -30,6 +30,12 @@ export interface ReassignOptions {
   additional: boolean
   pollMs: number
   deadlineMs: number
+  /**
+   * How long no broker may answer before the run gives up (exit 2): a controller failover passes
+   * within it, a cluster that is gone does not wait out the deadline. The moves go on in the
+   * cluster and the state file keeps them, so a rerun resumes.
+   */
+  unreachableGraceMs: number
   onProgress?: (event: ReassignProgress) => void
   signal?: AbortSignal
 }
@@ -45,6 +51,7 @@ export const defaultReassignOptions = Object.freeze({
   additional: false,
   pollMs: 1_000,
   deadlineMs: 6 * 3_600_000,
+  unreachableGraceMs: 60_000,
 })
 
 export interface ReassignResult {
@@ -68,14 +75,24 @@ function names (partitions: ReadonlyArray<{ topic: string, partition: number }>,
   return partitions.slice(0, max).map(partitionName).join(', ') + (partitions.length > max ? `, and ${partitions.length - max} more` : '')
 }
 
-/** A look at the cluster, tried again at the next poll while brokers do not answer, until the deadline. */
-export async function lookWithin (options: Pick<ReassignOptions, 'admin' | 'pollMs' | 'signal'>, deadline: number): Promise<{ snapshot: ClusterSnapshot, running: Awaited<ReturnType<ClusterAdmin['listReassignments']>> }> {
+/** A look at the cluster, tried again at the next poll while brokers do not answer, until the deadline or the unreachable grace. */
+export async function lookWithin (options: Pick<ReassignOptions, 'admin' | 'pollMs' | 'signal'> & Partial<Pick<ReassignOptions, 'unreachableGraceMs'>>, deadline: number): Promise<{ snapshot: ClusterSnapshot, running: Awaited<ReturnType<ClusterAdmin['listReassignments']>> }> {
+  const grace = options.unreachableGraceMs ?? defaultReassignOptions.unreachableGraceMs
+  let unreachableSince: number | undefined
   while (true) {
     try {
       const [snapshot, running] = await Promise.all([takeSnapshot(options.admin), options.admin.listReassignments()])
       return { snapshot, running }
     } catch (error) {
       if (!(error as { canRetry?: boolean }).canRetry || Date.now() > deadline) throw error
+      if ((error as { code?: string }).code === ClientErrorCodes.UNREACHABLE) {
+        unreachableSince ??= Date.now()
+        if (Date.now() - unreachableSince >= grace) {
+          throw new ClientError(ClientErrorCodes.UNREACHABLE, `no broker answered for ${Math.round(grace / 1000)} s; what was started goes on in the cluster, and a rerun resumes from the state file`, { cause: error, canRetry: true })
+        }
+      } else {
+        unreachableSince = undefined
+      }
       await sleep(options.pollMs, undefined, { signal: options.signal })
     }
   }

@@ -10,7 +10,7 @@ import { Registry } from 'prom-client'
 import { cancelReassignment } from '../../src/operations/cancel-reassignment.ts'
 import { replaceBroker } from '../../src/operations/replace-broker.ts'
 import { verifyReassignment } from '../../src/operations/verify-reassignment.ts'
-import { executeMoves } from '../../src/reassign/execute-moves.ts'
+import { executeMoves, lookWithin } from '../../src/reassign/execute-moves.ts'
 import { readReassignState } from '../../src/reassign/reassign-state.ts'
 import { leftoverThrottles } from '../../src/reassign/throttles.ts'
 
@@ -56,4 +56,18 @@ test('a throttled reassignment should block others, report itself, and cancel ba
   assert.deepEqual((await admin.listReassignments()).filter(r => r.topic === name), [])
   assert.deepEqual(await leftoverThrottles(admin, state.throttle, state.previousThrottles), [], 'no throttle is left')
   await assert.rejects(stat(stateFile), { code: 'ENOENT' })
+})
+
+test('lookWithin should give up as unreachable once no broker has answered for the grace, not at the deadline', async (t) => {
+  // Port 1 on loopback refuses at once: a cluster that is gone.
+  const admin = new ClusterAdmin({ bootstrapBrokers: ['127.0.0.1:1'], requestTimeoutMs: 1000 })
+  t.after(() => admin.close())
+  const began = Date.now()
+  await assert.rejects(lookWithin({ admin, pollMs: 50, unreachableGraceMs: 1000 }, Date.now() + 3_600_000), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'TACKLE_CLIENT_UNREACHABLE')
+    assert.match(error.message, /no broker answered for 1 s; .*a rerun resumes/)
+    return true
+  })
+  const took = Date.now() - began
+  assert.ok(took >= 1000 && took < 10_000, `gave up after ${took} ms`)
 })
