@@ -99,12 +99,16 @@ for (const { engine, skip } of TEST_STORES) test(`the collector should answer ea
   assert.equal(plain.status, 200)
   const gz = await fetch(`${url}/capture`, { method: 'POST', body: gzipSync(json({ api_key: WRITE_KEY, event: `Valid ${tag}`, distinct_id: 'u5', uuid: `${tag}-5` })), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } })
   assert.equal(gz.status, 200)
+  // posthog-js as the page closes: sendBeacon, a form body of base64 (compression=base64).
+  const beacon = Buffer.from(json([{ event: `Valid ${tag}`, properties: { distinct_id: 'u6', token: WRITE_KEY }, uuid: `${tag}-6` }])).toString('base64')
+  const form = await fetch(`${url}/e/?compression=base64&beacon=1`, { method: 'POST', body: `data=${encodeURIComponent(beacon)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+  assert.equal(form.status, 200, await form.clone().text())
   const preflight = await fetch(`${url}/v1/batch`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } })
   assert.equal(preflight.status, 204)
   assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://shop.example')
 
-  const stored = await storedEvents(pipeline.store, `Valid ${tag}`, 5)
-  assert.deepEqual(stored.map(e => e.messageId).sort(), [1, 2, 3, 4, 5].map(n => `${tag}-${n}`))
+  const stored = await storedEvents(pipeline.store, `Valid ${tag}`, 6)
+  assert.deepEqual(stored.map(e => e.messageId).sort(), [1, 2, 3, 4, 5, 6].map(n => `${tag}-${n}`))
   const health = await fetch(`${url}/health`)
   assert.equal(health.status, 200, 'the collector is still up')
   const deadline = Date.now() + 30_000

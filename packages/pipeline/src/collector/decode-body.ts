@@ -1,7 +1,9 @@
 // A request body as the SDKs send it: JSON whatever the content type (analytics.js sends
 // text/plain to skip CORS preflight), gzip recognised by its magic bytes (posthog-js and
-// posthog-node compress without always saying so). The decompressed size is capped too, so a
-// small gzip bomb cannot take the process's memory.
+// posthog-node compress without always saying so), and posthog-js's form body `data=…` (its
+// request.ts encodePostData: with `compression=base64` the JSON is base64 of its UTF-8, as
+// sendBeacon sends it when the page is hidden; older versions put the JSON itself there). The
+// decompressed size is capped too, so a small gzip bomb cannot take the process's memory.
 import { gunzipSync } from 'node:zlib'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 
@@ -21,11 +23,25 @@ export function decodeBody (raw: unknown, maxBatchBytes: number): unknown {
     }
   }
   if (bytes.length > maxBatchBytes) throw tooLarge(maxBatchBytes)
+  const text = bytes.toString('utf8')
   try {
-    return JSON.parse(bytes.toString('utf8'))
+    return JSON.parse(FORM_BODY.test(text) ? formData(text) : text)
   } catch (error) {
     throw new PipelineError(PipelineErrorCodes.BAD_REQUEST, `the body is not valid JSON: ${(error as Error).message.slice(0, 120)}`)
   }
+}
+
+const FORM_BODY = /^data=/
+const JSON_START = /^\s*[[{]/
+
+/** The JSON inside a form body's `data` field, base64 or plain. */
+function formData (text: string): string {
+  const data = new URLSearchParams(text).get('data') ?? ''
+  if (JSON_START.test(data)) return data
+  // URLSearchParams reads '+' as a space; in base64 a space can only have been a '+'.
+  const base64 = data.replaceAll(' ', '+')
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(base64)) throw new PipelineError(PipelineErrorCodes.BAD_REQUEST, 'the form body\'s "data" is neither JSON nor base64')
+  return Buffer.from(base64, 'base64').toString('utf8')
 }
 
 export function tooLarge (maxBatchBytes: number): PipelineError {

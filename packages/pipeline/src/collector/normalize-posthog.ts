@@ -1,10 +1,12 @@
 // PostHog's capture API (posthog.com/docs/api/capture): an event has `event`, `distinct_id`,
 // `properties`, `timestamp` and `uuid`. Its special events map onto Segment's call types, so both
 // APIs land in one table: $identify → identify, $pageview → page, $screen → screen,
-// $groupidentify → group, $create_alias → alias, anything else → track.
+// $groupidentify → group, $create_alias → alias, anything else → track. Views keep PostHog's
+// names as the stored event (view-events.ts), the URL staying in $current_url.
 import { randomUUID } from 'node:crypto'
 import type { EventType, PipelineEvent } from '../event.ts'
 import type { ItemContext } from './item-context.ts'
+import { storedEventName } from './view-events.ts'
 import { dateField, eventTime, flagAdjusted, idField, isObject, objectField, sizeCheck, stringField, typeOf, type Checked } from './item-fields.ts'
 
 const SPECIAL_EVENTS: Record<string, EventType> = {
@@ -39,7 +41,7 @@ export function normalizePosthogItem (item: unknown, ctx: ItemContext): Checked<
   const set = isObject(properties.value.$set) ? properties.value.$set : {}
   const ip = typeof properties.value.$ip === 'string' ? properties.value.$ip : ctx.ip
   const time = eventTime(timestamp.value, sentAt.value, ctx.receivedAt)
-  const event = type === 'track' ? name.value : (type === 'page' || type === 'screen') ? stringOrNull(properties.value.$current_url ?? properties.value.$screen_name) : null
+  const event = storedEventName(type, type === 'track' ? name.value : null)
   return {
     ok: true,
     value: {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { EVENT_TYPES, type EventType, type PipelineEvent } from '../event.ts'
 import type { ItemContext } from './item-context.ts'
 import { dateField, eventTime, flagAdjusted, idField, isObject, objectField, sizeCheck, stringField, typeOf, type Checked } from './item-fields.ts'
+import { storedEventName, viewProperties } from './view-events.ts'
 
 export function normalizeSegmentItem (given: unknown, pathType: EventType | undefined, ctx: ItemContext, batchContext: Record<string, unknown> = {}): Checked<PipelineEvent> {
   if (!isObject(given)) return { ok: false, reason: `event must be an object, got ${typeOf(given)}` }
@@ -55,14 +56,14 @@ export function normalizeSegmentItem (given: unknown, pathType: EventType | unde
       messageId: messageId.value ?? `tackle-${randomUUID()}`,
       writeKey: ctx.writeKey,
       type: type as EventType,
-      event: name.value,
+      event: storedEventName(type as EventType, name.value),
       userId: userId.value,
       anonymousId: anonymousId.value,
       timestamp: time.timestamp.toISOString(),
       originalTimestamp: timestamp.value?.toISOString() ?? null,
       sentAt: sentAt.value?.toISOString() ?? null,
       receivedAt: ctx.receivedAt.toISOString(),
-      properties: { ...properties.value, ...extra },
+      properties: { ...viewProperties(type as EventType, name.value, properties.value), ...extra },
       traits: traits.value,
       context: flagAdjusted(context.value, time, timestamp.value),
       source: 'segment',

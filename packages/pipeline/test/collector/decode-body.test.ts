@@ -17,6 +17,19 @@ test('decodeBody should parse JSON whatever it arrived as, and gzip by its magic
   assert.deepEqual(decodeBody(gzipSync('{"b":2}'), 1024), { b: 2 })
 })
 
+test('decodeBody should read posthog-js\'s form bodies: data= as base64 of UTF-8 JSON (sendBeacon on page hide), or JSON itself', () => {
+  const events = [{ event: '$pageleave', properties: { distinct_id: 'd1', title: 'Zürich – 日本 >>>?' } }]
+  const base64 = Buffer.from(JSON.stringify(events), 'utf8').toString('base64')
+  // As posthog-js's encodeToDataString writes it: data= and the base64, URI-encoded.
+  assert.deepEqual(decodeBody(Buffer.from('data=' + encodeURIComponent(base64)), 4096), events)
+  // A client that left '+' unescaped: URLSearchParams would read it as a space.
+  assert.ok(base64.includes('+'), 'the payload\'s base64 holds a +')
+  assert.deepEqual(decodeBody(Buffer.from('data=' + base64), 4096), events)
+  assert.deepEqual(decodeBody(Buffer.from('data=' + encodeURIComponent(JSON.stringify(events))), 4096), events)
+  assert.deepEqual(decodeBody(gzipSync('data=' + encodeURIComponent(base64)), 4096), events, 'gzip around a form body')
+  assert.match(code(() => decodeBody(Buffer.from('data=%%%not-base64%%%'), 4096))[1], /neither JSON nor base64/)
+})
+
 test('decodeBody should refuse empty, malformed, bad gzip and oversized bodies with a reason', () => {
   assert.equal(code(() => decodeBody(Buffer.alloc(0), 1024))[0], 'TACKLE_PIPELINE_BAD_REQUEST')
   const [badJson, message] = code(() => decodeBody(Buffer.from('{"a":'), 1024))

@@ -101,3 +101,15 @@ test('normalizeSegmentItem should replace a timestamp far in the future by recei
   assert.equal(soon.value.timestamp, '2026-11-25T20:00:00.000Z', 'eight hours ahead is within the tolerance')
   assert.equal(soon.value.context.tackle, undefined)
 })
+
+test('normalizeSegmentItem should store page and screen calls under PostHog\'s view names, with the URL and name as properties', () => {
+  const page = normalizeSegmentItem({ userId: 'u1', name: 'Pricing', properties: { url: 'https://x.test/pricing', path: '/pricing' } }, 'page', ctx)
+  const unnamed = normalizeSegmentItem({ anonymousId: 'a1', properties: { url: 'https://x.test/' } }, 'page', ctx)
+  const screen = normalizeSegmentItem({ userId: 'u1', name: 'Cart' }, 'screen', ctx)
+  const own = normalizeSegmentItem({ userId: 'u1', name: 'Home', properties: { name: 'Landing', $current_url: 'https://y.test/' } }, 'page', ctx)
+  assert.ok(page.ok && unnamed.ok && screen.ok && own.ok)
+  assert.deepEqual([page.value.event, page.value.properties.name, page.value.properties.$current_url, page.value.properties.path], ['$pageview', 'Pricing', 'https://x.test/pricing', '/pricing'])
+  assert.deepEqual([unnamed.value.event, unnamed.value.properties.name], ['$pageview', undefined], 'a page without a name is a page view all the same')
+  assert.deepEqual([screen.value.event, screen.value.properties.$screen_name, screen.value.properties.name], ['$screen', 'Cart', 'Cart'])
+  assert.deepEqual([own.value.properties.name, own.value.properties.$current_url], ['Landing', 'https://y.test/'], 'what the SDK sent is not overwritten')
+})
