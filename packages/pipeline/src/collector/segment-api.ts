@@ -1,6 +1,9 @@
 // Segment's HTTP Tracking API: one route per call type, analytics.js's one-letter aliases, and
 // /v1/batch. The write key comes as the HTTP Basic user (analytics-node) or as `writeKey` in the
-// body (analytics.js with text/plain).
+// body (analytics.js with text/plain). Also the settings analytics.js 2.0 loads from its CDN
+// (`cdnURL` pointed here): GET /v1/projects/{writeKey}/settings, naming this collector as the
+// Segment.io destination's apiHost (analytics-next's segmentio plugin sends to
+// `${protocol}://${apiHost}/${t|p|i|...}`), with no other destination and metrics off.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { EventType } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
@@ -37,6 +40,10 @@ export function segmentApi (options: Readonly<CollectorOptions>) {
     }
     app.post('/v1/batch', request => handle(request, undefined))
     app.post('/v1/b', request => handle(request, undefined))
+    app.get('/v1/projects/:writeKey/settings', async request => {
+      const writeKey = knownWriteKey(options.writeKeys, (request.params as { writeKey: string }).writeKey, 'the path /v1/projects/{writeKey}/settings')
+      return cdnSettings(writeKey, `${request.host}/v1`, request.protocol)
+    })
   }
 }
 
@@ -45,4 +52,20 @@ function basicUser (header: string | undefined): string | undefined {
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   return colon === -1 ? decoded : decoded.slice(0, colon)
+}
+
+/** analytics-next's LegacySettings: only the Segment.io destination, pointed at this collector. */
+export function cdnSettings (writeKey: string, apiHost: string, protocol: string) {
+  return {
+    integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol, unbundledIntegrations: [], addBundledMetadata: true, maybeBundledConfigIds: {} } },
+    plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+    edgeFunction: {},
+    analyticsNextEnabled: true,
+    middlewareSettings: {},
+    enabledMiddleware: {},
+    // Nothing is reported to Segment's own metrics endpoint.
+    metrics: { sampleRate: 0 },
+    legacyVideoPluginsEnabled: false,
+    remotePlugins: [],
+  }
 }

@@ -1,0 +1,68 @@
+// Unmodified posthog-js in a real headless Chromium against a real pipeline (Kafka, collector,
+// processors, DuckDB): its automatic $pageview, custom events, identify, and the $pageleave it
+// sends with sendBeacon as the page closes, each stored exactly once, page views under one event
+// name with the URL as a property. Twice: with the gzip its remote config offers, and with
+// compression off, where its beacon is a form body of base64 (posthog-js's request.ts).
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import { test } from 'node:test'
+import { chromium } from 'playwright-core'
+import { createPipeline, WRITE_KEY } from '@tackle/pipeline/testkit'
+
+const CHROMIUM = process.env.TACKLE_CHROMIUM ?? '/usr/bin/chromium'
+const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian package chromium; bootstrap.sh installs it as root, TACKLE_CHROMIUM names another)`
+const POSTHOG_JS = readFileSync(createRequire(import.meta.url).resolve('posthog-js/dist/array.full.js'))
+
+for (const compression of ['gzip-js', 'none'] as const) test(`posthog-js should have its page view, custom events, identify and the page-leave beacon each stored once (compression ${compression})`, { skip, timeout: 180_000 }, async (t) => {
+  const pipeline = await createPipeline(t)
+  const tag = randomUUID().slice(0, 8)
+  const site = createServer((request, response) => {
+    if (request.url === '/posthog.js') return response.writeHead(200, { 'content-type': 'text/javascript' }).end(POSTHOG_JS)
+    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>shop ${tag}</title><script src="/posthog.js"></script>`)
+  })
+  await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise(resolve => site.close(resolve)))
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] })
+  t.after(() => browser.close())
+  const page = await browser.newPage()
+  const errors: string[] = []
+  page.on('pageerror', error => errors.push(error.message))
+  const url = `http://127.0.0.1:${(site.address() as { port: number }).port}/pricing?tag=${tag}`
+  await page.goto(url)
+  // Browser-side code as a string: the test's TypeScript has no DOM types. Events are captured
+  // before the remote config answers; none may be lost to that.
+  await page.evaluate(`new Promise(resolve => {
+    posthog.init(${JSON.stringify(WRITE_KEY)}, {
+      api_host: ${JSON.stringify(pipeline.collector.url)}, persistence: 'memory', autocapture: false,
+      capture_pageview: true, capture_pageleave: true, disable_session_recording: true,
+      // Headless Chromium says so in its user agent, which posthog-js drops as a bot by default.
+      opt_out_useragent_filter: true, disable_compression: ${compression === 'none'},
+    })
+    for (let n = 0; n < 20; n++) posthog.capture('Viewed Plan ${tag}', { n })
+    posthog.identify('user-${tag}', { plan: 'pro' })
+    setTimeout(resolve, 1500)
+  })`)
+  // Closing the page fires pagehide: posthog-js sends $pageleave (and anything queued) by sendBeacon.
+  await page.close({ runBeforeUnload: true })
+
+  const rows = async () => pipeline.store.query(`SELECT message_id, event, type, user_id, properties FROM events WHERE json_extract_string(properties, '$."$current_url"') = $1 OR event = $2 OR user_id = $3`, [url, `Viewed Plan ${tag}`, `user-${tag}`])
+  const deadline = Date.now() + 60_000
+  let stored = await rows()
+  const complete = () => stored.some(r => r.event === '$pageleave') && stored.filter(r => r.event === `Viewed Plan ${tag}`).length >= 20 && stored.some(r => r.event === '$pageview') && stored.some(r => r.type === 'identify')
+  while (!complete() && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 250))
+    stored = await rows()
+  }
+  const count = (event: string) => stored.filter(r => r.event === event).length
+  assert.equal(count(`Viewed Plan ${tag}`), 20, 'every custom event, once')
+  assert.equal(count('$pageview'), 1, 'the page view, once, under one event name')
+  assert.equal(count('$pageleave'), 1, 'the page-leave sent by sendBeacon as the page closed, once')
+  assert.equal(stored.filter(r => r.type === 'identify').length, 1, 'identify, once')
+  assert.equal(new Set(stored.map(r => r.message_id)).size, stored.length, 'no event stored twice')
+  const pageview = stored.find(r => r.event === '$pageview')
+  assert.equal((typeof pageview?.properties === 'string' ? JSON.parse(pageview.properties) : pageview?.properties).$current_url, url)
+  assert.deepEqual(errors, [])
+})
