@@ -5,15 +5,14 @@
 // compression off, where its beacon is a form body of base64 (posthog-js's request.ts).
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
 import { createPipeline, WRITE_KEY } from '@tackle/pipeline/testkit'
+import { chromiumSkip, launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.TACKLE_CHROMIUM ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian package chromium; bootstrap.sh installs it as root, TACKLE_CHROMIUM names another)`
+const skip = chromiumSkip
 const POSTHOG_JS = readFileSync(createRequire(import.meta.url).resolve('posthog-js/dist/array.full.js'))
 
 for (const compression of ['gzip-js', 'none'] as const) test(`posthog-js should have its page view, custom events, identify and the page-leave beacon each stored once (compression ${compression})`, { skip, timeout: 180_000 }, async (t) => {
@@ -25,8 +24,7 @@ for (const compression of ['gzip-js', 'none'] as const) test(`posthog-js should 
   })
   await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise(resolve => site.close(resolve)))
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] })
-  t.after(() => browser.close())
+  const browser = await launchChromium(t)
   const page = await browser.newPage()
   const errors: string[] = []
   page.on('pageerror', error => errors.push(error.message))

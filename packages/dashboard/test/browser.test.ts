@@ -2,15 +2,13 @@
 // pipeline: an event sent through the collector shows in the live stream. (The experiment page
 // has its own end-to-end test, experiments-e2e.test.ts.)
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
 import { basicAuth, createPipeline, storedEvents, WRITE_KEY } from '@tackle/pipeline/testkit'
 import { startDashboard } from '../src/server.ts'
+import { chromiumSkip, launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.TACKLE_CHROMIUM ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian package chromium; bootstrap.sh installs it as root, TACKLE_CHROMIUM names another)`
+const skip = chromiumSkip
 const TOKEN = randomUUID()
 
 test('the dashboard should show an event sent through the collector in a real browser', { skip }, async (t) => {
@@ -23,8 +21,7 @@ test('the dashboard should show an event sent through the collector in a real br
   assert.equal(sent.status, 200)
   assert.equal((await storedEvents(pipeline.store, `Browser Check ${tag}`, 1)).length, 1)
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] })
-  t.after(() => browser.close())
+  const browser = await launchChromium(t)
   const page = await browser.newPage()
   const errors: string[] = []
   page.on('pageerror', error => errors.push(error.message))

@@ -5,18 +5,17 @@
 // the table the assignment implies, with its charts drawn.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
 import { PostHog } from 'posthog-node'
 import { Analytics, assignVariant } from '@tackle/analytics'
 import { createPipeline, storedEvents, WRITE_KEY } from '@tackle/pipeline/testkit'
 import { startDashboard } from '../src/server.ts'
+import { chromiumSkip, launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.TACKLE_CHROMIUM ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian package chromium; bootstrap.sh installs it as root, TACKLE_CHROMIUM names another)`
+const skip = chromiumSkip
 const TOKEN = randomUUID()
 const SCREENSHOTS = new URL('../../../test-output/dashboard/', import.meta.url)
 const POSTHOG_JS = readFileSync(createRequire(import.meta.url).resolve('posthog-js/dist/array.full.js'))
@@ -65,8 +64,7 @@ test('an experiment should run end to end: posthog-node and posthog-js get varia
   })
   await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise(resolve => site.close(resolve)))
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] })
-  t.after(() => browser.close())
+  const browser = await launchChromium(t)
   const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } })
   const errors: string[] = []
   page.on('pageerror', error => errors.push(error.message))

@@ -3,14 +3,14 @@
 // the funnel shows the fixture's numbers, a link reproduces a query, and a screenshot of each
 // page is written to test-output/dashboard/ for a person to look at.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { test } from 'node:test'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { DuckDbStore, LiveStats, type PipelineEvent } from '@tackle/pipeline'
 import { startDashboard } from '../src/server.ts'
+import { chromiumSkip, launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.TACKLE_CHROMIUM ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian package chromium; bootstrap.sh installs it as root, TACKLE_CHROMIUM names another)`
+const skip = chromiumSkip
 const TOKEN = 'pages-test-token-0123456789'
 const SCREENSHOTS = new URL('../../../test-output/dashboard/', import.meta.url)
 const DAY = 86_400_000
@@ -54,8 +54,7 @@ test('the dashboard pages should draw insights, a funnel with the fixture\'s num
   await stats.rebuildFrom(store)
   const dashboard = await startDashboard({ store, stats, token: TOKEN, port: 0 })
   t.after(() => dashboard.close())
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] })
-  t.after(() => browser.close())
+  const browser = await launchChromium(t)
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   const errors: string[] = []
   page.on('pageerror', error => errors.push(error.message))

@@ -2,14 +2,13 @@
 // the topic list, one topic's partitions, the message browser with a filter, and an offset reset
 // planned first and applied from the plan after a confirmation.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
 import { testTopicName } from '@tackle/client/testkit'
 import { startClusterDashboard, topicWith } from './cluster-dashboard.ts'
+import { chromiumSkip, launchChromium } from './chromium.ts'
 
-const CHROMIUM = process.env.TACKLE_CHROMIUM ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (Debian package chromium; bootstrap.sh installs it as root, TACKLE_CHROMIUM names another)`
+const skip = chromiumSkip
 const TOKEN = 'pages-topics-token-0123456789'
 const SCREENSHOTS = new URL('../../../test-output/dashboard/', import.meta.url)
 
@@ -19,8 +18,7 @@ test('the topics page should browse a topic\'s messages with a filter, and the g
   const group = testTopicName('page-group')
   await admin.commitGroupOffsets(group, [{ topic, partition: 0, offset: 4n }, { topic, partition: 1, offset: 3n }])
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] })
-  t.after(() => browser.close())
+  const browser = await launchChromium(t)
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   const errors: string[] = []
   page.on('pageerror', error => errors.push(error.message))
