@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ClientError, ClientErrorCodes } from '@tackle/client'
+import { ClientError, ClientErrorCodes, errorChain } from '@tackle/client'
 import { CliError, CliErrorCodes, cliErrorFixes } from './errors.ts'
 import { ExitCodes, type ExitCode } from './exit-codes.ts'
 
@@ -63,15 +63,8 @@ export function errorJson (error: unknown): { error: { code: string, message: st
 // A connection that failed, as Node and the wire library say it, however deep in the causes.
 const NETWORK_CODES = new Set(['PLT_KFK_NETWORK', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
 
-function causeChain (error: unknown, seen = new Set<unknown>()): Array<{ code?: unknown, message?: unknown }> {
-  if (typeof error !== 'object' || error === null || seen.has(error)) return []
-  seen.add(error)
-  const e = error as { errors?: unknown[], cause?: unknown }
-  return [error as { code?: unknown }, ...(e.errors ?? []).flatMap(x => causeChain(x, seen)), ...causeChain(e.cause, seen)]
-}
-
 function lostConnection (error: unknown): boolean {
-  return causeChain(error).some(e => NETWORK_CODES.has(String(e.code)))
+  return errorChain(error).some(e => NETWORK_CODES.has(String(e.code)))
 }
 
 /**
@@ -81,7 +74,7 @@ function lostConnection (error: unknown): boolean {
  */
 export function normalizeError (error: unknown, doing: string): unknown {
   if (isCoded(error) || (error instanceof Error && error.name === 'AbortError')) return error
-  const chain = causeChain(error)
+  const chain = errorChain(error)
   const innermost = [...chain].reverse().find(e => typeof e.message === 'string' && e.message !== '')?.message as string | undefined
   const outer = error instanceof Error ? error.message : String(error)
   const reason = innermost && innermost !== outer ? `${outer}: ${innermost}` : outer

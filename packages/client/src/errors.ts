@@ -65,13 +65,17 @@ export class ClientError extends Error {
   }
 }
 
-/** Kafka's error name (UNKNOWN_TOPIC_OR_PARTITION, ...) somewhere in a @platformatic/kafka error tree. */
-export function kafkaErrorNames (error: unknown, seen = new Set<unknown>()): string[] {
+/** An error and everything under it (an aggregate's `errors`, each `cause`), each once, outermost first. */
+export function errorChain (error: unknown, seen = new Set<unknown>()): Array<{ code?: unknown, apiId?: unknown, message?: unknown }> {
   if (typeof error !== 'object' || error === null || seen.has(error)) return []
   seen.add(error)
-  const e = error as { apiId?: unknown, errors?: unknown[], cause?: unknown }
-  const own = typeof e.apiId === 'string' ? [e.apiId] : []
-  return [...own, ...(e.errors ?? []).flatMap(x => kafkaErrorNames(x, seen)), ...kafkaErrorNames(e.cause, seen)]
+  const e = error as { errors?: unknown[], cause?: unknown }
+  return [error as { code?: unknown }, ...(e.errors ?? []).flatMap(x => errorChain(x, seen)), ...errorChain(e.cause, seen)]
+}
+
+/** Kafka's error name (UNKNOWN_TOPIC_OR_PARTITION, ...) somewhere in a @platformatic/kafka error tree. */
+export function kafkaErrorNames (error: unknown): string[] {
+  return errorChain(error).map(e => e.apiId).filter((id): id is string => typeof id === 'string')
 }
 
 /** Kafka's error for a code found inside a response, to carry as a cause that kafkaErrorNames reads; undefined for a code the wire library does not know. */

@@ -1,4 +1,4 @@
-export { ClientError, ClientErrorCodes, clientErrorFixes, kafkaErrorNames, type ClientErrorCode } from './errors.ts'
+export { ClientError, ClientErrorCodes, clientErrorFixes, errorChain, kafkaErrorNames, type ClientErrorCode } from './errors.ts'
 export { producerMetrics, type ProducerMetrics } from './metrics.ts'
 export { defaultProducerOptions, type Compression, type ProducerOptions } from './producer/options.ts'
 export { TackleProducer, type CloseReport, type RecordMetadata, type SendOptions } from './producer/producer.ts'

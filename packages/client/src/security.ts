@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import type { SASLOptions } from '@platformatic/kafka'
-import { ClientError, ClientErrorCodes } from './errors.ts'
+import { ClientError, ClientErrorCodes, errorChain } from './errors.ts'
 
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
 
@@ -92,19 +92,12 @@ export function wireSecurity (security: SecurityOptions | undefined): WireSecuri
 // a TLS client talking to a plaintext port.
 const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL|ERR_TLS|EPROTO/
 
-function causes (error: unknown, seen = new Set<unknown>()): unknown[] {
-  if (typeof error !== 'object' || error === null || seen.has(error)) return []
-  seen.add(error)
-  const e = error as { errors?: unknown[], cause?: unknown }
-  return [error, ...(e.errors ?? []).flatMap(x => causes(x, seen)), ...causes(e.cause, seen)]
-}
-
 /**
  * A connection the cluster refused for good: bad credentials or a failed TLS handshake. Retrying
  * cannot fix either, though @platformatic/kafka 2.12 wraps both in a retriable network error.
  */
 export function connectionRefusal (error: unknown): ClientError | undefined {
-  const all = causes(error) as Array<{ code?: unknown, apiId?: unknown, message?: unknown }>
+  const all = errorChain(error)
   if (all.some(e => e.code === 'PLT_KFK_AUTHENTICATION' || e.apiId === 'SASL_AUTHENTICATION_FAILED' || e.apiId === 'UNSUPPORTED_SASL_MECHANISM')) {
     const detail = all.map(e => e.message).find(m => typeof m === 'string' && /invalid|mechanism|credentials/i.test(m))
     return new ClientError(ClientErrorCodes.AUTHENTICATION_FAILED, `the cluster refused the SASL credentials${detail ? `: ${String(detail)}` : ''}`, { cause: error })
