@@ -31,8 +31,9 @@ export interface ConsumerOptions<T> {
   groupId: string
   clientId: string
   topic: TopicDefinition<T>
+  /** One record at a time; given only a batchHandler, a record is handed to it as a batch of one. */
   handler: Handler<T>
-  /** Optional: records of one partition that are waiting are handed over together, in order. */
+  /** Records of one partition that are waiting are handed over together, in order. */
   batchHandler: BatchHandler<T> | undefined
   /** The most records one batchHandler call gets. */
   maxBatchRecords: number
@@ -61,11 +62,14 @@ export interface ConsumerOptions<T> {
   logger: Logger | undefined
 }
 
-export type ConsumerOptionsInput<T> = Partial<ConsumerOptions<T>> & Pick<ConsumerOptions<T>, 'bootstrapBrokers' | 'groupId' | 'topic' | 'handler'>
+/** A handler, a batchHandler, or both: a batch that fails is handled again record by record through `handler`, or through `batchHandler` one record at a time. */
+export type ConsumerHandlers<T> = { handler: Handler<T>, batchHandler?: BatchHandler<T> | undefined } | { handler?: Handler<T> | undefined, batchHandler: BatchHandler<T> }
+
+export type ConsumerOptionsInput<T> = Partial<Omit<ConsumerOptions<T>, 'handler' | 'batchHandler'>> & Pick<ConsumerOptions<T>, 'bootstrapBrokers' | 'groupId' | 'topic'> & ConsumerHandlers<T>
 
 export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Readonly<ConsumerOptions<T>> {
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConsumerOptionsInput<T>
-  const merged: ConsumerOptions<T> = {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<ConsumerOptions<T>>
+  const merged = {
     clientId: 'tackle-consumer',
     batchHandler: undefined,
     maxBatchRecords: 500,
@@ -82,15 +86,19 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
     registry: undefined,
     logger: undefined,
     ...given,
-  }
+  } as ConsumerOptions<T>
   if ('retryTopic' in options && options.retryTopic === undefined) merged.retryTopic = undefined
   for (const name of ['attempts', 'partitionConcurrency', 'maxBufferedRecords', 'maxBatchRecords'] as const) {
     if (!Number.isInteger(merged[name]) || merged[name] < 1) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `${name} must be a whole number ≥ 1, got ${merged[name]}`)
   }
   if (!(merged.retryDelayMs >= 0)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `retryDelayMs must be ≥ 0, got ${merged.retryDelayMs}`)
   if (!['auto', 'consumer', 'classic'].includes(merged.groupProtocol)) throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, `groupProtocol must be 'auto', 'consumer' or 'classic', got ${String(merged.groupProtocol)}`)
-  if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'handler must be a function')
   if (merged.batchHandler !== undefined && typeof merged.batchHandler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'batchHandler must be a function')
+  if (merged.handler === undefined && merged.batchHandler !== undefined) {
+    const batchHandler = merged.batchHandler
+    merged.handler = (value, context) => batchHandler([{ value, context }], context.signal)
+  }
+  if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'give handler or batchHandler, a function')
   merged.security = resolveSecurity(merged.security)
   return Object.freeze(merged)
 }

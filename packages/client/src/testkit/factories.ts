@@ -5,7 +5,7 @@ import type { TSchema } from 'typebox'
 import { Registry } from 'prom-client'
 import { TackleConsumer } from '../consumer/consumer.ts'
 import { ClientError, ClientErrorCodes } from '../errors.ts'
-import type { ConsumerOptionsInput } from '../consumer/options.ts'
+import type { ConsumerHandlers, ConsumerOptions } from '../consumer/options.ts'
 import type { ProducerOptions } from '../producer/options.ts'
 import { TackleProducer } from '../producer/producer.ts'
 import { defineTopic, type TopicDefinition, type TopicOptions } from '../topics/define-topic.ts'
@@ -50,7 +50,7 @@ export async function createProducer (t: CleanupContext, overrides: Partial<Prod
   return producer
 }
 
-export async function createConsumer<T> (t: CleanupContext, options: Omit<ConsumerOptionsInput<T>, 'bootstrapBrokers' | 'groupId'> & { groupId?: string }): Promise<TackleConsumer<T>> {
+export async function createConsumer<T> (t: CleanupContext, options: Partial<Omit<ConsumerOptions<T>, 'bootstrapBrokers' | 'groupId' | 'handler' | 'batchHandler'>> & Pick<ConsumerOptions<T>, 'topic'> & ConsumerHandlers<T> & { groupId?: string }): Promise<TackleConsumer<T>> {
   const consumer = new TackleConsumer<T>({ bootstrapBrokers: await testBrokers(), groupId: options.groupId ?? testTopicName('group'), registry: new Registry(), ...options })
   t.after(() => consumer.close())
   return consumer

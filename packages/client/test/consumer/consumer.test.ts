@@ -150,6 +150,36 @@ test('TackleConsumer should publish its lag per partition: committed offset to t
   assert.ok(caughtUp, 'lag falls to 0 once everything is handled')
 })
 
+test('TackleConsumer with only a batchHandler should fall back through it one record at a time when a batch fails', async (t) => {
+  const { topic, producer } = await setup(t, 1)
+  await Promise.all(Array.from({ length: 60 }, (_, i) => producer.send(topic, { user: 'ann', seq: i })))
+  const sizes: number[] = []
+  const handled: number[] = []
+  const c = consumer(t, {
+    bootstrapBrokers: brokers,
+    groupId: `g-${randomUUID()}`,
+    topic,
+    retryTopic: undefined,
+    attempts: 2,
+    maxBatchRecords: 20,
+    batchHandler: async records => {
+      sizes.push(records.length)
+      if (records.some(r => r.value.seq === 33)) throw new Error('poison in this batch')
+      handled.push(...records.map(r => r.value.seq))
+    },
+  })
+  await c.start()
+  assert.ok(await waitUntil(() => handled.length >= 59 ? true : undefined, { timeoutMs: 60_000 }), `handled ${handled.length} of 59`)
+  assert.deepEqual(handled, Array.from({ length: 60 }, (_, i) => i).filter(i => i !== 33), 'every other record once, in order')
+  assert.ok(sizes.some(n => n > 1) && sizes.includes(1), `batches, then batches of one after the failure: ${sizes.join(', ')}`)
+  const dead = await readAll(brokers, `${topic.name}.dlq`, { expected: 1, timeoutMs: 30_000 })
+  assert.deepEqual(dead.map(r => (JSON.parse(r.value) as Order).seq), [33])
+})
+
+test('TackleConsumer should refuse options with neither handler nor batchHandler', () => {
+  assert.throws(() => new TackleConsumer({ bootstrapBrokers: brokers, groupId: 'g', topic: defineTopic({ name: 'x', schema: Type.Unknown() }) } as never), { code: 'TACKLE_CLIENT_INVALID_OPTIONS', message: /give handler or batchHandler/ })
+})
+
 test('TackleConsumer with a batchHandler should hand over waiting records together, in order, and fall back to one by one when a batch fails', async (t) => {
   const { topic, producer } = await setup(t, 2)
   const users = ['ann', 'bob', 'cem', 'dee']

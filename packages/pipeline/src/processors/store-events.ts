@@ -58,7 +58,6 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
     logger: options.logger,
     // A partition's waiting records go to the store in one write; one record alone when a batch failed.
     batchHandler: (records, signal) => handle(records.map(r => r.value), signal),
-    handler: (event, context) => handle([event], context.signal),
   })
   await consumer.start()
   return consumer
@@ -100,7 +99,6 @@ export async function startFailureRecorder (options: Pick<EventProcessorOptions,
     registry: options.registry,
     logger: options.logger,
     batchHandler: (records, signal) => record(records.map(r => r.value), signal),
-    handler: (failure, context) => record([failure], context.signal),
   })
   await consumer.start()
   return consumer
