@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pino } from 'pino'
 import Type from 'typebox'
 import Value from 'typebox/value'
 import { configProblems } from './config-problems.ts'
@@ -73,6 +74,9 @@ const PIPELINE_ENV_SETTINGS = [
   ['TACKLE_RETENTION_DAYS', 'retentionDays', 'number'],
 ] as const
 
+/** pino's levels, and silent. */
+const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent']
+
 export interface LoadedConfig {
   config: TackleConfig
   /** The file it came from, if any. */
@@ -126,6 +130,10 @@ export async function loadConfig (options: { file?: string | undefined, env: Nod
     if (raw === undefined || raw === '') continue
     pipeline[key] = type === 'number' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : type === 'list' ? raw.split(',').map(k => k.trim()).filter(k => k !== '') : raw
     setBy.set(`/pipeline/${key}`, name)
+  }
+  const level = options.env.TACKLE_LOG_LEVEL
+  if (level !== undefined && level !== '' && !LOG_LEVELS.includes(level)) {
+    throw new CliError(CliErrorCodes.CONFIG_INVALID, `TACKLE_LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(level)})`)
   }
   const merged = { ...config, kafka, pipeline }
   assertValid(merged, path => setBy.get(path.split('/').slice(0, 3).join('/')) ?? keyIn(file)(path))

@@ -38,6 +38,7 @@ test('loadConfig should name the file and the path of every bad setting', async 
 test('loadConfig should reject a bad environment value, a missing named file and broken JSON', async (t) => {
   const cwd = await tempDir(t)
   await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_NODES: 'three' }, cwd }), /TACKLE_KAFKA_NODES must be a whole number from 1 to 9 \(got "three"\)$/)
+  await assert.rejects(loadConfig({ env: { TACKLE_LOG_LEVEL: 'verbose' }, cwd }), /TACKLE_LOG_LEVEL must be one of: trace, debug, info, warn, error, fatal, silent \(got "verbose"\)/)
   await assert.rejects(loadConfig({ env: { TACKLE_KAFKA_HEAP_MB: '1.5' }, cwd }), /TACKLE_KAFKA_HEAP_MB must be a whole number from 128 to 8192 \(got 1\.5\)$/)
   await assert.rejects(loadConfig({ env: { TACKLE_CONFIG: 'nope.json' }, cwd }), /cannot read .*nope\.json/)
   await writeFile(join(cwd, 'tackle.config.json'), '{ "brokers": ')
