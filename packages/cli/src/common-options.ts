@@ -69,6 +69,12 @@ export function byteRateOption (flags: string, description: string, defaultBytes
   return new Option(flags, description).argParser(parseByteRate).default(defaultBytesPerSec, formatByteRate(defaultBytesPerSec))
 }
 
+/** A size in bytes: `32KiB`, `500KB`, `1MiB`, `32768`; undefined when it is not one. */
+export function parseSize (value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i.exec(value.trim())
+  return match ? Math.round(Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] as number)) : undefined
+}
+
 /** A rate in bytes per second: `50MiB/s`, `10MB/s`, `1048576`. */
 export function parseByteRate (value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?(?:\/s)?$/i.exec(value.trim())

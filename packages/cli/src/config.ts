@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { pino } from 'pino'
 import Type from 'typebox'
 import Value from 'typebox/value'
+import { parseSize } from './common-options.ts'
 import { configProblems } from './config-problems.ts'
 import { CliError, CliErrorCodes } from './errors.ts'
 
@@ -69,8 +70,8 @@ const PIPELINE_ENV_SETTINGS = [
   ['TACKLE_COLLECTOR_HOST', 'collectorHost', 'string'],
   ['TACKLE_DASHBOARD_PORT', 'dashboardPort', 'number'],
   ['TACKLE_DASHBOARD_HOST', 'dashboardHost', 'string'],
-  ['TACKLE_MAX_EVENT_BYTES', 'maxEventBytes', 'number'],
-  ['TACKLE_MAX_BATCH_BYTES', 'maxBatchBytes', 'number'],
+  ['TACKLE_MAX_EVENT_BYTES', 'maxEventBytes', 'bytes'],
+  ['TACKLE_MAX_BATCH_BYTES', 'maxBatchBytes', 'bytes'],
   ['TACKLE_RETENTION_DAYS', 'retentionDays', 'number'],
 ] as const
 
@@ -128,7 +129,7 @@ export async function loadConfig (options: { file?: string | undefined, env: Nod
   for (const [name, key, type] of PIPELINE_ENV_SETTINGS) {
     const raw = options.env[name]
     if (raw === undefined || raw === '') continue
-    pipeline[key] = type === 'number' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : type === 'list' ? raw.split(',').map(k => k.trim()).filter(k => k !== '') : raw
+    pipeline[key] = type === 'number' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : type === 'bytes' ? parseSize(raw) ?? raw : type === 'list' ? raw.split(',').map(k => k.trim()).filter(k => k !== '') : raw
     setBy.set(`/pipeline/${key}`, name)
   }
   const level = options.env.TACKLE_LOG_LEVEL

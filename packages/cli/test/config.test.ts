@@ -54,6 +54,9 @@ test('loadConfig should read the pipeline section and let TACKLE_* variables ove
   await writeFile(join(cwd, 'tackle.config.json'), JSON.stringify({ pipeline: { collectorPort: 9000, writeKeys: ['from-file'], experiments: { e1: { conversionEvent: 'Order Completed' } } } }))
   const { config } = await loadConfig({ env: { TACKLE_WRITE_KEYS: 'a, b', TACKLE_DASHBOARD_PORT: '3100' }, cwd })
   assert.deepEqual(config.pipeline, { collectorPort: 9000, writeKeys: ['a', 'b'], dashboardPort: 3100, experiments: { e1: { conversionEvent: 'Order Completed' } } })
+  const sized = await loadConfig({ env: { TACKLE_MAX_EVENT_BYTES: '64KiB', TACKLE_MAX_BATCH_BYTES: '1MB' }, cwd })
+  assert.deepEqual([sized.config.pipeline?.maxEventBytes, sized.config.pipeline?.maxBatchBytes], [65_536, 1_000_000], 'sizes take units')
+  await assert.rejects(loadConfig({ env: { TACKLE_MAX_BATCH_BYTES: 'lots' }, cwd }), /TACKLE_MAX_BATCH_BYTES must be a whole number of at least 1024 \(got "lots"\)/)
   await assert.rejects(loadConfig({ env: { TACKLE_COLLECTOR_PORT: 'eighty' }, cwd }), /TACKLE_COLLECTOR_PORT must be a whole number from 0 to 65535 \(got "eighty"\)$/)
   await assert.rejects(loadConfig({ env: { TACKLE_DASHBOARD_TOKEN: 'short' }, cwd }), (error: Error) => {
     assert.equal(error.message, 'TACKLE_DASHBOARD_TOKEN must be text of at least 16 characters', 'a secret is never echoed')
