@@ -67,21 +67,26 @@ export type ConsumerHandlers<T> = { handler: Handler<T>, batchHandler?: BatchHan
 
 export type ConsumerOptionsInput<T> = Partial<Omit<ConsumerOptions<T>, 'handler' | 'batchHandler'>> & Pick<ConsumerOptions<T>, 'bootstrapBrokers' | 'groupId' | 'topic'> & ConsumerHandlers<T>
 
+/** What a consumer uses for each option not given; the retry and dead-letter topics are `<topic>.retry` and `<topic>.dlq`. */
+export const defaultConsumerOptions = Object.freeze({
+  clientId: 'tackle-consumer',
+  maxBatchRecords: 500,
+  attempts: 3,
+  backoff: defaultBackoffOptions,
+  retryDelayMs: 5_000,
+  partitionConcurrency: 6,
+  maxBufferedRecords: 10_000,
+  groupProtocol: 'auto' as const,
+  lagIntervalMs: 10_000,
+})
+
 export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Readonly<ConsumerOptions<T>> {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<ConsumerOptions<T>>
   const merged = {
-    clientId: 'tackle-consumer',
+    ...defaultConsumerOptions,
     batchHandler: undefined,
-    maxBatchRecords: 500,
-    attempts: 3,
-    backoff: defaultBackoffOptions,
     retryTopic: `${options.topic.name}.retry`,
-    retryDelayMs: 5_000,
     dlqTopic: `${options.topic.name}.dlq`,
-    partitionConcurrency: 6,
-    maxBufferedRecords: 10_000,
-    groupProtocol: 'auto',
-    lagIntervalMs: 10_000,
     security: undefined,
     registry: undefined,
     logger: undefined,
@@ -100,5 +105,6 @@ export function resolveConsumerOptions<T> (options: ConsumerOptionsInput<T>): Re
   }
   if (typeof merged.handler !== 'function') throw new ClientError(ClientErrorCodes.INVALID_OPTIONS, 'give handler or batchHandler, a function')
   merged.security = resolveSecurity(merged.security)
+  merged.backoff = Object.freeze({ ...merged.backoff })
   return Object.freeze(merged)
 }

@@ -50,12 +50,22 @@ export interface ProducerOptions {
    * Spooled records resolve with `spooled: true` and carry a tackle-event-id header, so that a
    * replay which repeats one is detectable downstream. Off when undefined.
    */
-  spool: { dir: string, unreachableAfterMs?: number, probeIntervalMs?: number } | undefined
+  spool: SpoolOptions | undefined
   /** TLS and SASL; `securityFromEnv()` gives them from KAFKA_SECURITY_PROTOCOL and friends. Undefined is plaintext. */
   security: SecurityOptions | undefined
   registry: Registry | undefined
   logger: Logger | undefined
 }
+
+export interface SpoolOptions {
+  dir: string
+  /** How long sends may fail for want of a broker before records go to the spool. */
+  unreachableAfterMs?: number
+  /** How often the cluster is asked whether it is back, while records wait in the spool. */
+  probeIntervalMs?: number
+}
+
+export const defaultSpoolOptions = Object.freeze({ unreachableAfterMs: 10_000, probeIntervalMs: 1_000 })
 
 export const defaultProducerOptions = Object.freeze({
   clientId: 'tackle-producer',
@@ -100,6 +110,14 @@ export function resolveProducerOptions (options: Partial<ProducerOptions> & Pick
   if (merged.onBufferFull !== 'wait' && merged.onBufferFull !== 'reject') invalid(`onBufferFull must be 'wait' or 'reject', got ${String(merged.onBufferFull)}`)
   if (merged.unsafeAcks !== undefined && merged.unsafeAcks !== 0 && merged.unsafeAcks !== 1) invalid(`unsafeAcks must be 0 or 1 (undefined is acks=all), got ${String(merged.unsafeAcks)}`)
   if (merged.unsafeAcks !== undefined && !merged.unsafeDisableIdempotence) invalid('unsafeAcks needs unsafeDisableIdempotence: Kafka\'s idempotent producer requires acks=all')
+  if (merged.spool !== undefined) {
+    if (typeof merged.spool.dir !== 'string' || merged.spool.dir === '') invalid('spool.dir must name a directory')
+    const spool = { ...defaultSpoolOptions, ...Object.fromEntries(Object.entries(merged.spool).filter(([, v]) => v !== undefined)) } as Required<SpoolOptions>
+    for (const name of ['unreachableAfterMs', 'probeIntervalMs'] as const) {
+      if (!Number.isFinite(spool[name]) || spool[name] <= 0) invalid(`spool.${name} must be a number > 0, got ${spool[name]}`)
+    }
+    merged.spool = Object.freeze(spool)
+  }
   merged.bootstrapBrokers = Object.freeze([...merged.bootstrapBrokers])
   merged.backoff = Object.freeze({ ...merged.backoff })
   merged.security = resolveSecurity(merged.security)

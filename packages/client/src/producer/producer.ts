@@ -13,7 +13,7 @@ import { backoffMs, retriesWithin } from '../retry.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
 import { connectionRefusal, wireSecurity } from '../security.ts'
 import { endSpan, startSendSpan } from '../tracing.ts'
-import { resolveProducerOptions, type ProducerOptions } from './options.ts'
+import { defaultSpoolOptions, resolveProducerOptions, type ProducerOptions } from './options.ts'
 import { countFitting } from './batching.ts'
 import { partitionForKey } from './partitioner.ts'
 import { Spool, type SpooledRecord } from './spool.ts'
@@ -78,8 +78,6 @@ const STALE_LEADER = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 
 
 const PARTITION_COUNT_MAX_AGE_MS = 60_000
 const METADATA_RETRIES = 4
-const UNREACHABLE_AFTER_MS = 10_000
-const PROBE_INTERVAL_MS = 1_000
 
 export class TackleProducer {
   readonly options: Readonly<ProducerOptions>
@@ -318,7 +316,7 @@ export class TackleProducer {
       topic: r.topic, partition: partitionOf.get(r) as number, key: r.key, value: r.value, headers: new Map(Object.entries(r.headers)),
     }))
     const oldest = Math.min(...sendable.map(r => r.enqueuedAt))
-    const deadline = this.#spool ? Math.min(this.options.deliveryTimeoutMs, this.options.spool?.unreachableAfterMs ?? UNREACHABLE_AFTER_MS) : this.options.deliveryTimeoutMs
+    const deadline = this.#spool ? Math.min(this.options.deliveryTimeoutMs, this.options.spool?.unreachableAfterMs ?? defaultSpoolOptions.unreachableAfterMs) : this.options.deliveryTimeoutMs
     const timeout = Math.max(1, oldest + deadline - Date.now())
     let timer: NodeJS.Timeout | undefined
     const expired = new Promise<'expired'>(resolve => { timer = setTimeout(() => resolve('expired'), timeout) })
@@ -426,7 +424,7 @@ export class TackleProducer {
         this.#inFlight = undefined
         this.#schedule()
       })
-    }, this.options.spool?.probeIntervalMs ?? PROBE_INTERVAL_MS)
+    }, this.options.spool?.probeIntervalMs ?? defaultSpoolOptions.probeIntervalMs)
     this.#probe.unref()
   }
 
