@@ -9,7 +9,7 @@ import type { ConsumerOptionsInput } from '../../src/consumer/options.ts'
 import { TackleProducer } from '../../src/producer/producer.ts'
 import { createProducer, createTestTopic } from '../../src/testkit/factories.ts'
 import { readAll } from '../../src/testkit/read-all.ts'
-import { defineTopic } from '../../src/topics/define-topic.ts'
+import { defineTopic, type TopicDefinition } from '../../src/topics/define-topic.ts'
 import { waitUntil } from '@tackle/local-kafka'
 
 const { brokers } = await sharedTestCluster()
@@ -150,18 +150,18 @@ test('TackleConsumer should publish its lag per partition: committed offset to t
   assert.ok(caughtUp, 'lag falls to 0 once everything is handled')
 })
 
+/** A fresh group on `topic`, no retry topic, two tries: a failing record goes straight to the DLQ. */
+function straightToDlq (topic: TopicDefinition<Order>, maxBatchRecords: number) {
+  return { bootstrapBrokers: brokers, groupId: `g-${randomUUID()}`, topic, retryTopic: undefined, attempts: 2, maxBatchRecords }
+}
+
 test('TackleConsumer with only a batchHandler should fall back through it one record at a time when a batch fails', async (t) => {
   const { topic, producer } = await setup(t, 1)
   await Promise.all(Array.from({ length: 60 }, (_, i) => producer.send(topic, { user: 'ann', seq: i })))
   const sizes: number[] = []
   const handled: number[] = []
   const c = consumer(t, {
-    bootstrapBrokers: brokers,
-    groupId: `g-${randomUUID()}`,
-    topic,
-    retryTopic: undefined,
-    attempts: 2,
-    maxBatchRecords: 20,
+    ...straightToDlq(topic, 20),
     batchHandler: async records => {
       sizes.push(records.length)
       if (records.some(r => r.value.seq === 33)) throw new Error('poison in this batch')
@@ -189,12 +189,7 @@ test('TackleConsumer with a batchHandler should hand over waiting records togeth
   const handled: Order[] = []
   const singly: Order[] = []
   const c = consumer(t, {
-    bootstrapBrokers: brokers,
-    groupId: `g-${randomUUID()}`,
-    topic,
-    retryTopic: undefined,
-    attempts: 2,
-    maxBatchRecords: 50,
+    ...straightToDlq(topic, 50),
     batchHandler: async records => {
       if (records.some(r => r.value.seq === 123)) throw new Error('poison in this batch')
       batches.push(records.length)
