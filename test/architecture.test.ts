@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { test } from 'node:test'
+import { sourceFiles } from './source-files.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const LAYERS: Record<string, readonly string[]> = {
@@ -18,12 +19,6 @@ const LAYERS: Record<string, readonly string[]> = {
   cli: ['local-kafka', 'client', 'ops', 'pipeline', 'analytics', 'dashboard', 'verify'],
 }
 const WIRE_LIBRARY = '@platformatic/kafka'
-
-function sourceFiles (dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter(e => e.isFile() && e.name.endsWith('.ts'))
-    .map(e => join(e.parentPath, e.name))
-}
 
 function importsOf (file: string): string[] {
   const text = readFileSync(file, 'utf8')

@@ -11,6 +11,7 @@ import { cliReference } from '../packages/cli/src/cli-reference.ts'
 import { ConfigSchema } from '../packages/cli/src/config.ts'
 import { ERROR_CATALOGUES } from '../packages/cli/src/error-catalogues.ts'
 import { program } from '../packages/cli/src/main.ts'
+import { sourceFiles } from './source-files.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -19,12 +20,6 @@ const PROSE = [README, ...DOCS].join('\n')
 
 /** Flags of other programs that the docs show being passed to them (Kafka's tools, Node, npm). */
 const FOREIGN_FLAGS = new Set(['--bootstrap-server', '--command-config', '--describe', '--topic', '--list', '--cpu-prof', '--test', '--test-name-pattern', '--include-fenced-brokers', '--noEmit', '--help', '--silent'])
-
-function sourceFiles (dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter(e => e.isFile() && e.name.endsWith('.ts'))
-    .map(e => join(e.parentPath, e.name))
-}
 
 /** `npm run bench -- NAME --flag`: the benchmarks' own flags, from their parseArgs options. */
 const BENCH_FLAGS = sourceFiles(join(ROOT, 'bench')).flatMap(f => [...readFileSync(f, 'utf8').matchAll(/(?:^|[{,]\s*)['"]?([a-z][a-zA-Z-]*)['"]?: \{ type: '(?:string|boolean)'/gm)].map(m => `--${m[1] as string}`))

@@ -1,6 +1,7 @@
 // docs/cli.md, from the command definitions themselves (npm run docs:cli): each command's --help as
 // the program prints it, so the reference cannot say what the program does not do.
 import type { Command } from 'commander'
+import { commandPath } from './command-path.ts'
 
 const HELP_WIDTH = 100
 
@@ -11,12 +12,6 @@ function fullHelp (command: Command): string {
   command.configureOutput({ writeOut: chunk => { text += chunk }, writeErr: chunk => { text += chunk } })
   command.outputHelp()
   return text.trimEnd()
-}
-
-function commandPath (command: Command): string {
-  const names: string[] = []
-  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name())
-  return names.join(' ')
 }
 
 function walk (command: Command): Command[] {

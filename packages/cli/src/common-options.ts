@@ -2,16 +2,12 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 
 export type CommonOption = 'json' | 'dir' | 'brokers'
 
-/**
- * Adds the shared flags; every command gets --verbose, and --config (the config file) unless it
- * uses that name for something else (`verify --config safe|unsafe`, as Jepsen names it), where
- * TACKLE_CONFIG still names the file.
- */
-export function withCommonOptions (command: Command, options: readonly CommonOption[], configFlag = true): Command {
+/** Adds the shared flags; every command gets --verbose and --config (the config file). */
+export function withCommonOptions (command: Command, options: readonly CommonOption[]): Command {
   if (options.includes('json')) command.option('--json', 'print one JSON object on stdout, for machines')
   if (options.includes('dir')) command.addOption(new Option('--dir <dir>', 'the local cluster\'s directory').env('TACKLE_KAFKA_DIR'))
   if (options.includes('brokers')) command.option('--brokers <list>', 'bootstrap servers HOST:PORT,...; else KAFKA_BROKERS, the config file, the local cluster')
-  if (configFlag) command.option('--config <file>', 'the config file (default: ./tackle.config.json, or TACKLE_CONFIG)')
+  command.option('--config <file>', 'the config file (default: ./tackle.config.json, or TACKLE_CONFIG)')
   return command.option('-v, --verbose', 'show stack traces and causes of errors')
 }
 
@@ -69,15 +65,23 @@ export function byteRateOption (flags: string, description: string, defaultBytes
   return new Option(flags, description).argParser(parseByteRate).default(defaultBytesPerSec, formatByteRate(defaultBytesPerSec))
 }
 
+const SIZE = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i
+const RATE = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?(?:\/s)?$/i
+
+/** The bytes a SIZE or RATE match spells. */
+function bytesOf (match: RegExpExecArray): number {
+  return Math.round(Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] as number))
+}
+
 /** A size in bytes: `32KiB`, `500KB`, `1MiB`, `32768`; undefined when it is not one. */
 export function parseSize (value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i.exec(value.trim())
-  return match ? Math.round(Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] as number)) : undefined
+  const match = SIZE.exec(value.trim())
+  return match ? bytesOf(match) : undefined
 }
 
 /** A rate in bytes per second: `50MiB/s`, `10MB/s`, `1048576`. */
 export function parseByteRate (value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?(?:\/s)?$/i.exec(value.trim())
+  const match = RATE.exec(value.trim())
   if (!match) throw new InvalidArgumentError('give a rate such as 50MiB/s, 10MB/s or a number of bytes per second')
-  return Math.round(Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] as number))
+  return bytesOf(match)
 }

@@ -14,6 +14,7 @@ import { rollCommand } from './commands/roll.ts'
 import { startCommand } from './commands/start.ts'
 import { topicCommand } from './commands/topic.ts'
 import { verifyCommand } from './commands/verify.ts'
+import { commandPath } from './command-path.ts'
 import { CliErrorCodes, cliErrorFixes } from './errors.ts'
 import { ExitCodes } from './exit-codes.ts'
 import { errorJson, normalizeError, renderError, exitCodeOf } from './render-error.ts'
@@ -67,11 +68,7 @@ export async function main (argv: readonly string[]): Promise<number> {
     return ExitCodes.OK
   }
   try {
-    await program().hook('preAction', (_root, action) => {
-      const names: string[] = []
-      for (let c: Command | null = action; c; c = c.parent) names.unshift(c.name())
-      running = names.join(' ')
-    }).parseAsync(argv, { from: 'user' })
+    await program().hook('preAction', (_root, action) => { running = commandPath(action) }).parseAsync(argv, { from: 'user' })
     return Number(process.exitCode ?? ExitCodes.OK)
   } catch (error) {
     const json = argv.includes('--json')

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { Command } from 'commander'
+import { commandPath } from '../src/command-path.ts'
 import { program } from '../src/main.ts'
 import { runTackle } from './run-tackle.ts'
 
@@ -47,10 +48,9 @@ function leafCommands (command: Command, path: string[] = []): Command[] {
   return command.commands.flatMap(c => leafCommands(c, [...path, c.name()]))
 }
 
+/** The path under `tackle`, as ATTEMPTS names it. */
 function pathOf (command: Command): string {
-  const names: string[] = []
-  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name())
-  return names.join(' ')
+  return commandPath(command).split(' ').slice(1).join(' ')
 }
 
 const LEAVES = leafCommands(program())

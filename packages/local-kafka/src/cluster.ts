@@ -424,13 +424,14 @@ export class LocalCluster {
   /** Stops every node; with `purge`, also deletes the directory: data, logs and state. */
   async down (options: { purge?: boolean } = {}): Promise<ClusterStatus | undefined> {
     // A state file nobody can read still leaves a cluster to delete: its nodes are found by their marker.
-    if (options.purge) {
-      const corrupt = await readClusterRecord(this.#stateFile).then(() => false, (error: { code?: string }) => error.code === LocalKafkaErrorCodes.STATE_CORRUPT)
-      if (corrupt) {
-        await this.#killStrays()
-        await rm(this.options.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
-        return undefined
-      }
+    const found = await readClusterRecord(this.#stateFile).catch((error: { code?: string }) => {
+      if (options.purge && error.code === LocalKafkaErrorCodes.STATE_CORRUPT) return 'corrupt' as const
+      throw error
+    })
+    if (found === 'corrupt') {
+      await this.#killStrays()
+      await rm(this.options.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+      return undefined
     }
     const stop = async () => {
       const record = await readClusterRecord(this.#stateFile)
@@ -449,7 +450,7 @@ export class LocalCluster {
       return record && this.#statusOf(record)
     }
     // No lock (which would create the directory) where there is no cluster at all.
-    const status = await (await readClusterRecord(this.#stateFile) ? this.#lock(stop) : stop())
+    const status = await (found ? this.#lock(stop) : stop())
     // A node just killed can still be closing files: retry the few errors that race causes.
     if (options.purge) await rm(this.options.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
     return status

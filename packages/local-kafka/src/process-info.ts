@@ -28,9 +28,14 @@ async function cmdline (pid: number): Promise<string[] | undefined> {
   return undefined
 }
 
-/** The state letter of /proc/PID/stat: after the command name in parentheses, which may hold spaces. */
+/** The fields of /proc/PID/stat after the command name in parentheses (which may hold spaces): state, ppid, … */
+function statFieldsAfterName (stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+/** The state letter of /proc/PID/stat. */
 export function parseStatState (stat: string): string | undefined {
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
+  return statFieldsAfterName(stat)[0]
 }
 
 export async function processState (pid: number | null | undefined, marker: string): Promise<ProcessState> {
@@ -66,7 +71,7 @@ export async function findProcessesByArgPrefix (prefix: string): Promise<number[
 async function isKernelThread (pid: number): Promise<boolean> {
   if (pid === 2) return true
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === '2'
+  return statFieldsAfterName(stat)[1] === '2'
 }
 
 export function isPidAlive (pid: number): boolean {

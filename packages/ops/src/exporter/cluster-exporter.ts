@@ -14,9 +14,7 @@ export interface ClusterExporterOptions {
   registry?: Registry
   intervalMs?: number
   expectedBrokers?: readonly number[]
-  /** A roll's state file: the roll is in progress while it exists. */
-  rollStateFile?: string
-  /** Several places a roll may keep its state (the local cluster's, an exec-driver roll's); in progress while any exists. */
+  /** Where a roll may keep its state (the local cluster's, an exec-driver roll's): a roll is in progress while any of them exists. */
   rollStateFiles?: readonly string[]
   health?: HealthOptions
   lag?: LagRules & { windowSize?: number }
@@ -87,8 +85,7 @@ export class ClusterExporter {
       for (const p of report.problems) m.problems.inc({ kind: p.kind })
       m.imbalance.set(report.leaderImbalance.partitions)
       m.reassignments.set((await admin.listReassignments()).length)
-      const stateFiles = [...(this.#options.rollStateFile ? [this.#options.rollStateFile] : []), ...(this.#options.rollStateFiles ?? [])]
-      const present = await Promise.all(stateFiles.map(file => access(file).then(() => true, () => false)))
+      const present = await Promise.all((this.#options.rollStateFiles ?? []).map(file => access(file).then(() => true, () => false)))
       m.roll.set(present.some(Boolean) ? 1 : 0)
 
       await this.#lag.sample()
