@@ -4,7 +4,7 @@
 // broker forwards these to the active controller.
 import { Admin, ConfigResourceTypes, listOffsetsV9, ConfigSources, IncrementalAlterConfigOperationTypes, ConnectionPool, consumerGroupDescribeV0, describeClusterV1, FindCoordinatorKeyTypes, protocolErrorsCodesById, describeLogDirsV4, describeQuorumV2, incrementalAlterConfigsV1, listPartitionReassignmentsV0, alterPartitionReassignmentsV0, metadataV12, parseBroker, unregisterBrokerV0, type Connection } from '@platformatic/kafka'
 import { ClientError, ClientErrorCodes, kafkaErrorNames, protocolError } from '../errors.ts'
-import { retry } from '../retry.ts'
+import { backoffMs, retry } from '../retry.ts'
 import { electLeadersV2, ElectionTypes, type ElectLeadersTopic } from './elect-leaders-v2.ts'
 import { wireSecurity, resolveSecurity, type SecurityOptions } from '../security.ts'
 
@@ -192,6 +192,19 @@ export class ClusterAdmin {
     }
   }
 
+  /** A Metadata answer, also when some topics or partitions in it carry an error code. */
+  async #metadata (broker: BrokerInfo | undefined, topics: readonly string[] | undefined): Promise<metadataV12.MetadataResponse> {
+    return this.#callOn(broker, broker ? `reading topic metadata on broker ${broker.id}` : 'reading topic metadata', async c => {
+      try {
+        return await metadataV12.api.async(c, topics ? [...topics] : null, false, false)
+      } catch (error) {
+        const partial = (error as { response?: metadataV12.MetadataResponse }).response
+        if (partial) return partial
+        throw error
+      }
+    })
+  }
+
   async describeCluster (): Promise<ClusterInfo> {
     const response = await this.#call('describe cluster', c => describeClusterV1.api.async(c, false, 1))
     return {
@@ -222,15 +235,7 @@ export class ClusterAdmin {
    * leader comes with an error code in an otherwise complete answer, which is kept.
    */
   async partitions (topics?: readonly string[]): Promise<PartitionInfo[]> {
-    const response = await this.#call('reading topic metadata', async c => {
-      try {
-        return await metadataV12.api.async(c, topics ? [...topics] : null, false, false)
-      } catch (error) {
-        const partial = (error as { response?: metadataV12.MetadataResponse }).response
-        if (partial) return partial
-        throw error
-      }
-    })
+    const response = await this.#metadata(undefined, topics)
     // A topic-level error (one being deleted, or unknown) leaves the topic out.
     return response.topics.filter(t => t.errorCode === 0 && t.name).flatMap(t => t.partitions.map(p => ({
       topic: t.name as string, partition: p.partitionIndex, leader: p.leaderId, replicas: [...p.replicaNodes], isr: [...p.isrNodes], offlineReplicas: [...p.offlineReplicas],
@@ -343,6 +348,32 @@ export class ClusterAdmin {
       await bounded(this.#admin.createTopics({ topics: [topic.name], partitions: topic.partitions, replicas: topic.replicationFactor, configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })) }), this.#timeoutMs + 1000, 'createTopics')
     } catch (cause) {
       throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `creating topic ${topic.name} failed: ${(cause as Error).message}`, { cause })
+    }
+    await this.waitForTopics([topic.name])
+  }
+
+  /**
+   * Waits until every registered broker's metadata holds the topics with a leader for each
+   * partition. CreateTopics answers once the controller has committed the topic, while each broker
+   * applies the metadata log on its own: until it has, it answers Metadata without the topic and
+   * DescribeConfigs with UNKNOWN_TOPIC_OR_PARTITION (KafkaJS's createTopics waitForLeaders, and
+   * Kafka's own TestUtils.waitForAllPartitionsMetadata, wait for the same).
+   */
+  async waitForTopics (topics: readonly string[], timeoutMs = this.#timeoutMs): Promise<void> {
+    if (topics.length === 0) return
+    const deadline = Date.now() + timeoutMs
+    for (let attempt = 1; ; attempt++) {
+      const lagging: string[] = []
+      for (const broker of (await this.describeCluster()).brokers) {
+        const response = await this.#metadata(broker, topics)
+        const ready = response.topics.filter(t => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every(p => p.errorCode === 0 && p.leaderId >= 0))
+        if (ready.length < topics.length) lagging.push(`broker ${broker.id}`)
+      }
+      if (lagging.length === 0) return
+      if (Date.now() >= deadline) {
+        throw new ClientError(ClientErrorCodes.ADMIN_FAILED, `${topics.join(', ')} not yet known with leaders to ${lagging.join(', ')} after ${timeoutMs} ms`, { canRetry: true })
+      }
+      await new Promise(resolve => setTimeout(resolve, Math.min(backoffMs(attempt, { initialMs: 50, maxMs: 1_000, multiplier: 2, jitter: 0.2 }), Math.max(0, deadline - Date.now()))))
     }
   }
 

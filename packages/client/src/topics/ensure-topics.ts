@@ -2,6 +2,7 @@
 // replication factor min(3, brokers), min.insync.replicas min(2, brokers), no unclean leader
 // election (Jepsen's Kafka analysis: anything less can lose acknowledged writes).
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
+import { ClusterAdmin } from '../admin/cluster-admin.ts'
 import { ClientError, ClientErrorCodes, kafkaErrorNames } from '../errors.ts'
 import { resolveSecurity, wireSecurity, type SecurityOptions } from '../security.ts'
 import type { TopicDefinition } from './define-topic.ts'
@@ -106,6 +107,7 @@ export async function ensureTopics (options: EnsureTopicsOptions): Promise<Ensur
       }
     }
 
+    if (result.created.length > 0) await waitUntilKnown(options, result.created)
     if (result.existing.length > 0) {
       const described = await admin.describeConfigs({ resources: result.existing.map(name => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name })) })
       const existingMetadata = await admin.metadata({ topics: result.existing, forceUpdate: true })
@@ -118,6 +120,16 @@ export async function ensureTopics (options: EnsureTopicsOptions): Promise<Ensur
       }
     }
     return result
+  } finally {
+    await admin.close()
+  }
+}
+
+/** Until every broker knows the new topics, a producer or consumer asking one that does not is told they do not exist. */
+async function waitUntilKnown (options: EnsureTopicsOptions, topics: readonly string[]): Promise<void> {
+  const admin = new ClusterAdmin({ bootstrapBrokers: options.bootstrapBrokers, security: options.security, clientId: options.clientId ?? 'tackle-ensure-topics' })
+  try {
+    await admin.waitForTopics(topics)
   } finally {
     await admin.close()
   }
