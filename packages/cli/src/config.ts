@@ -44,6 +44,15 @@ export const ConfigSchema = Type.Object({
       anonymizeIp: Type.Optional(Type.Boolean()),
       hashSalt: Type.Optional(Type.String()),
     }, { additionalProperties: false })),
+    enrichment: Type.Optional(Type.Object({
+      geoip: Type.Optional(Type.Boolean()),
+      geoipDatabase: Type.Optional(Type.String({ minLength: 1 })),
+      userAgent: Type.Optional(Type.Boolean()),
+      bots: Type.Optional(Type.Object({
+        include: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+        exclude: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+      }, { additionalProperties: false })),
+    }, { additionalProperties: false })),
     // Each experiment is checked by the analytics package's own schema when the pipeline starts.
     experiments: Type.Optional(Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }))),
   }, { additionalProperties: false })),

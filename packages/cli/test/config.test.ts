@@ -33,6 +33,13 @@ test('loadConfig should name the file and the path of every bad setting', async 
     assert.match(error.message, /bad\.json: kafka\.colour is not a setting; the settings there are dir, nodes, heapMb, portBase, brokerConfig/)
     return true
   })
+  await writeFile(join(cwd, 'enrich.json'), JSON.stringify({ pipeline: { enrichment: { geoip: 'yes', bots: { include: 'Bot' }, ua: true } } }))
+  await assert.rejects(loadConfig({ file: 'enrich.json', env: {}, cwd }), (error: Error) => {
+    assert.match(error.message, /enrich\.json: pipeline\.enrichment\.geoip must be/)
+    assert.match(error.message, /enrich\.json: pipeline\.enrichment\.bots\.include must be/)
+    assert.match(error.message, /enrich\.json: pipeline\.enrichment\.ua is not a setting; the settings there are geoip, geoipDatabase, userAgent, bots/)
+    return true
+  })
 })
 
 test('loadConfig should reject a bad environment value, a missing named file and broken JSON', async (t) => {

@@ -5,10 +5,10 @@
 // the raw URL's spelling would have to guess every one of those.
 // BigInt (offsets, lag) is sent as a number string, since JSON has no 64-bit integers.
 import { readFile } from 'node:fs/promises'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify'
 import { Analytics } from '@tackle/analytics'
 import type { ClusterAdmin, TopicReader } from '@tackle/client'
-import { capConnections, fastifyHttpOptions, resolveHttpLimits, type EventStore, type HttpLimits, type LiveStats } from '@tackle/pipeline'
+import { capConnections, fastifyHttpOptions, registerOpenApi, resolveHttpLimits, routeDoc, type EventStore, type HttpLimits, type LiveStats } from '@tackle/pipeline'
 import { checkBearer } from './auth.ts'
 import { DashboardError, DashboardErrorCodes } from './errors.ts'
 import { clusterRoutes } from './routes/cluster.ts'
@@ -38,6 +38,9 @@ export interface DashboardOptions {
   limits?: Partial<HttpLimits>
 }
 
+/** The version of the dashboard's HTTP API in its OpenAPI document. */
+export const DASHBOARD_API_VERSION = '1.0.0'
+
 export interface Dashboard {
   readonly app: FastifyInstance
   readonly url: string
@@ -64,8 +67,9 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
     const field = (error as { field?: string }).field
     return reply.status(status).send({ code, message: error.message, ...(field === undefined ? {} : { field }) })
   })
+  await registerOpenApi(app, { title: 'Tackle dashboard API', description: 'Insights, experiments, persons, live stats, topics and consumer groups; every /api route needs the dashboard token as a bearer token', version: DASHBOARD_API_VERSION, bearerPrefix: '/api' })
   for (const [path, file] of Object.entries(ASSETS)) {
-    app.get(path, async (_request, reply) => reply.type(TYPES[file.pathname.split('.').pop() as string] as string).send(await readFile(file)))
+    app.get(path, { schema: { hide: true } as FastifySchema }, async (_request, reply) => reply.type(TYPES[file.pathname.split('.').pop() as string] as string).send(await readFile(file)))
   }
   const analytics = options.analytics ?? new Analytics(options.store, { experiments: options.experiments ?? {} })
   if (options.analytics === undefined) app.addHook('onClose', async () => analytics.close())
@@ -84,7 +88,7 @@ export async function buildDashboard (options: DashboardOptions): Promise<Fastif
         await scope.register(groupsRoutes(options.cluster.admin, options.cluster.reader))
       }
     } else {
-      scope.get('/api/cluster', async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
+      scope.get('/api/cluster', { schema: routeDoc('cluster', 'Cluster health and consumer lag') }, async () => ({ health: null, lag: [], note: 'no cluster admin given to the dashboard' }))
     }
   })
   return app

@@ -9,6 +9,7 @@ import type { LiveStats } from './analytics/live-stats.ts'
 import type { Collector } from './collector/collector.ts'
 import type { FlagsProvider } from './collector/flags-api.ts'
 import { collectorProducer, startCollectorService } from './collector-service.ts'
+import type { EnrichmentSettings } from './processors/enrich-event.ts'
 import type { PiiRules } from './processors/pii.ts'
 import { startProcessorService, type ProcessorService } from './processor-service.ts'
 import type { TrackingPlan } from './processors/tracking-plan.ts'
@@ -31,6 +32,7 @@ export interface PipelineOptions {
   maxBatchBytes?: number
   trackingPlans?: Record<string, TrackingPlan>
   pii?: Partial<PiiRules>
+  enrichment?: EnrichmentSettings | undefined
   /** Experiment definitions by id, as the config file gives them (the analytics package reads them). */
   experiments?: Record<string, unknown>
   /** Makes what answers PostHog's /flags from the store, which the pipeline opens (the analytics package's experiments). */
@@ -65,7 +67,7 @@ export async function startPipeline (options: PipelineOptions): Promise<Pipeline
   try {
     processors = await startProcessorService({
       ...common, topics, producer, databaseUrl: options.databaseUrl, duckdbPath: options.duckdbPath, groupPrefix: options.groupPrefix,
-      trackingPlans: options.trackingPlans, pii: options.pii, lateAfterMs: options.lateAfterMs, retentionDays: options.retentionDays,
+      trackingPlans: options.trackingPlans, pii: options.pii, enrichment: options.enrichment, lateAfterMs: options.lateAfterMs, retentionDays: options.retentionDays,
     })
     const { collector } = await startCollectorService({
       ...common, topics, producer, writeKeys: options.writeKeys, port: options.collectorPort, host: options.collectorHost,

@@ -8,6 +8,7 @@ import { LiveStats } from './analytics/live-stats.ts'
 import { PipelineError, PipelineErrorCodes } from './errors.ts'
 import { collectorProducer } from './collector-service.ts'
 import type { FailedEvent, PipelineEvent } from './event.ts'
+import { enricher, enrichmentRules, type EnrichmentSettings } from './processors/enrich-event.ts'
 import { defaultPiiRules, type PiiRules } from './processors/pii.ts'
 import { startEventProcessor, startFailureRecorder } from './processors/store-events.ts'
 import { TrackingPlans, type TrackingPlan } from './processors/tracking-plan.ts'
@@ -25,6 +26,7 @@ export interface ProcessorServiceOptions {
   groupPrefix?: string | undefined
   trackingPlans?: Record<string, TrackingPlan> | undefined
   pii?: Partial<PiiRules> | undefined
+  enrichment?: EnrichmentSettings | undefined
   lateAfterMs?: number | undefined
   /** Events older than this many days (by event time) are deleted, checked hourly; default: kept. */
   retentionDays?: number | undefined
@@ -80,7 +82,7 @@ export async function startProcessorService (options: ProcessorServiceOptions): 
     const groupPrefix = options.groupPrefix ?? 'tackle'
     const groups = [`${groupPrefix}.store`, `${groupPrefix}.failures`]
     const processor = await startEventProcessor({
-      ...common, topics: options.topics, store, producer, plans, pii: { ...defaultPiiRules, ...options.pii }, groupId: groups[0] as string,
+      ...common, topics: options.topics, store, producer, plans, pii: { ...defaultPiiRules, ...options.pii }, enrich: enricher(enrichmentRules(options.enrichment)), groupId: groups[0] as string,
       onStored: (events, storedAt) => stats.recordStored(events, storedAt),
     })
     closers.push(() => processor.close())

@@ -155,6 +155,24 @@ for (const { engine, skip } of TEST_STORES) test(`the pipeline should store a ba
   assert.ok(snapshot.latencyMs.p99 !== null && snapshot.latencyMs.p99 >= 0)
 })
 
+for (const { engine, skip } of TEST_STORES) test(`the processor should store each event with its location, browser and bot flag, found before the IP is anonymised (${engine})`, { skip }, async (t) => {
+  const pipeline = await createPipeline(t, await storeFor(engine, t))
+  const tag = randomUUID()
+  const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+  const batch = [
+    { type: 'track', userId: 'ann', event: `Enriched ${tag}`, messageId: `${tag}-person`, context: { ip: '81.2.69.142', userAgent: iphone } },
+    { type: 'track', userId: 'crawler', event: `Enriched ${tag}`, messageId: `${tag}-bot`, context: { ip: '8.8.8.8', userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' } },
+  ]
+  const res = await fetch(`${pipeline.collector.url}/v1/batch`, { method: 'POST', body: JSON.stringify({ batch }), headers: { authorization: basicAuth(WRITE_KEY) } })
+  assert.equal(res.status, 200)
+  const stored = new Map((await storedEvents(pipeline.store, `Enriched ${tag}`, 2)).map(e => [e.userId, e]))
+  const ann = stored.get('ann')
+  assert.deepEqual([ann?.properties.$geoip_country_code, ann?.properties.$geoip_city_name, ann?.properties.$browser, ann?.properties.$os, ann?.properties.$device_type, ann?.properties.$is_bot], ['GB', 'London', 'Safari', 'iOS', 'Mobile', false])
+  assert.equal(ann?.ip, '81.2.69.0', 'stored anonymised, located from the whole address')
+  assert.equal(stored.get('crawler')?.properties.$is_bot, true, 'a bot is flagged and kept')
+  assert.equal(stored.get('crawler')?.properties.$geoip_country_code, 'US')
+})
+
 for (const { engine, skip } of TEST_STORES) test(`a tracking plan in enforce mode should send violations to failed events, and replay should store them once after the plan is fixed (${engine})`, { skip }, async (t) => {
   const order = { type: 'object', required: ['total'], properties: { total: { type: 'number' } } }
   const dir = mkdtempSync(join(tmpdir(), 'tackle-replay-'))

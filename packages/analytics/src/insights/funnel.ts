@@ -61,11 +61,11 @@ export async function funnel (store: EventStore, query: FunnelQuery, range: Quer
   const matches = query.steps.map((s, k) => `(e.event = ${p.add(s.event)} AND ${filtersSql(d, p, s.filters)}) AS m${k}`)
   const excluded = exclusions.map((x, j) => `(e.event = ${p.add(x.event)} AND ${filtersSql(d, p, x.filters)}) AS x${j}`)
   const names = order === 'strict' ? undefined : [...new Set([...query.steps.map(s => s.event), ...exclusions.map(x => x.event)])]
-  const from = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, names, filters: query.filters }, bd?.join)
+  const from = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, names, filters: query.filters, includeBots: query.includeBots }, bd?.join)
   // One step's events read straight from the table, its event name in the scan's filter.
   const stepRows = (k: number): string => {
     const step = query.steps[k] as FunnelQuery['steps'][number]
-    const rows = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, names: [step.event], filters: [...(query.filters ?? []), ...(step.filters ?? [])] }, k === 0 ? bd?.join : undefined)
+    const rows = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, names: [step.event], filters: [...(query.filters ?? []), ...(step.filters ?? [])], includeBots: query.includeBots }, k === 0 ? bd?.join : undefined)
     return `(SELECT ${d.partitionKey(PERSON_ID)} AS person, ${d.epochMs('e.timestamp')} AS tms${k === 0 ? `, e.message_id AS mid, ${bd ? bd.value : `CAST(NULL AS ${d.text})`} AS bd` : ''} ${rows})`
   }
   // Rows are told apart, and ties at one millisecond ordered, by message id. Only a step that

@@ -25,6 +25,9 @@ export const FilterSchema = Type.Object({
 
 const Filters = Type.Optional(Type.Array(FilterSchema, { maxItems: 20, default: [] }))
 
+/** Events flagged $is_bot (the processor's user-agent check) count only when asked. */
+const IncludeBots = Type.Optional(Type.Boolean({ default: false }))
+
 const Range = {
   /** ISO 8601; default: `to` minus 30 days. */
   from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -58,6 +61,7 @@ export const TrendsQuerySchema = Type.Object({
   interval: Type.Optional(oneOf(INTERVALS, { default: 'day' })),
   ...Range,
   filters: Filters,
+  includeBots: IncludeBots,
   breakdown: Type.Optional(BreakdownSchema),
   /** Also the same length of time just before, aligned bucket by bucket. */
   compare: Type.Optional(Type.Boolean({ default: false })),
@@ -85,6 +89,7 @@ export const FunnelQuerySchema = Type.Object({
   }, { additionalProperties: false }), { maxItems: 5, default: [] })),
   ...Range,
   filters: Filters,
+  includeBots: IncludeBots,
   /** First touch: a person counts under the value on their first step-1 event. */
   breakdown: Type.Optional(BreakdownSchema),
 }, { additionalProperties: false })
@@ -101,6 +106,7 @@ export const RetentionQuerySchema = Type.Object({
   /** The first cohort's start; default: as many intervals back from now as `intervals`. */
   from: Range.from,
   filters: Filters,
+  includeBots: IncludeBots,
 }, { additionalProperties: false })
 
 export const SessionsQuerySchema = Type.Object({
@@ -110,6 +116,7 @@ export const SessionsQuerySchema = Type.Object({
   /** Inactivity that ends a session, when the SDK sent no $session_id. */
   inactivityMs: Type.Optional(Type.Integer({ minimum: 60_000, maximum: 86_400_000, default: 30 * 60_000 })),
   filters: Filters,
+  includeBots: IncludeBots,
 }, { additionalProperties: false })
 
 export type FilterOperator = (typeof FILTER_OPERATORS)[number]

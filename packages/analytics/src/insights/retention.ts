@@ -37,11 +37,11 @@ export async function retention (store: EventStore, query: RetentionQuery, nowMs
   // A first-time cohort looks back to the beginning: someone who started before the range is not new in it.
   const starts = (query.cohort ?? 'first') === 'first'
     ? `SELECT person, ${bucket('first_ms')} AS cohort FROM (SELECT ${PERSON_ID} AS person, min(${d.epochMs('e.timestamp')}) AS first_ms
-        ${eventsFromSql(d, p, { fromMs: 0, toMs: endMs, names: [query.startEvent.event], filters: startFilters })} GROUP BY 1) f WHERE first_ms >= ${firstMs}`
+        ${eventsFromSql(d, p, { fromMs: 0, toMs: endMs, names: [query.startEvent.event], filters: startFilters, includeBots: query.includeBots })} GROUP BY 1) f WHERE first_ms >= ${firstMs}`
     : `SELECT DISTINCT ${PERSON_ID} AS person, ${bucket(d.epochMs('e.timestamp'))} AS cohort
-        ${eventsFromSql(d, p, { fromMs: firstMs, toMs: endMs, names: [query.startEvent.event], filters: startFilters })}`
+        ${eventsFromSql(d, p, { fromMs: firstMs, toMs: endMs, names: [query.startEvent.event], filters: startFilters, includeBots: query.includeBots })}`
   const returns = `SELECT DISTINCT ${PERSON_ID} AS person, ${bucket(d.epochMs('e.timestamp'))} AS rb
-    ${eventsFromSql(d, p, { fromMs: firstMs, toMs: endMs, names: [query.returnEvent.event], filters: returnFilters })}`
+    ${eventsFromSql(d, p, { fromMs: firstMs, toMs: endMs, names: [query.returnEvent.event], filters: returnFilters, includeBots: query.includeBots })}`
   const sql = `WITH starts AS (${starts}), returns AS (${returns})
     SELECT cohort, 0 AS period, count(*) AS persons FROM starts GROUP BY cohort
     UNION ALL

@@ -30,7 +30,7 @@ export async function sessions (store: EventStore, query: SessionsQuery, range: 
   const interval = query.interval ?? 'day'
   const inactivityMs = query.inactivityMs ?? 30 * 60_000
   const p = new Params()
-  const from = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, filters: query.filters })
+  const from = eventsFromSql(d, p, { fromMs: range.fromMs, toMs: range.toMs, filters: query.filters, includeBots: query.includeBots })
   const w = `PARTITION BY person ORDER BY tms, ${d.binary('mid')}`
   const sql = `WITH ev AS (SELECT ${d.partitionKey(PERSON_ID)} AS person, ${d.epochMs('e.timestamp')} AS tms, e.message_id AS mid, ${d.jsonText('e.properties', '$session_id')} AS sid ${from}),
       ordered AS (SELECT ev.*, lag(tms) OVER (${w}) AS prev, lag(sid) OVER (${w}) AS prev_sid FROM ev),

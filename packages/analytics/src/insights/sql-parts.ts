@@ -89,12 +89,14 @@ export interface EventsSelection {
   /** Event names; all events when undefined. */
   names?: readonly string[] | undefined
   filters?: readonly Filter[] | undefined
+  /** Also events the processor flagged as a bot's ($is_bot); left out by default. */
+  includeBots?: boolean | undefined
 }
 
 /** FROM ... WHERE ... over the events of a selection, with `e` the event and `m` its person row. */
 export function eventsFromSql (d: Dialect, p: Params, selection: EventsSelection, join = ''): string {
   const names = selection.names === undefined ? '' : ` AND e.event IN (${selection.names.map(n => p.add(n)).join(', ')})`
-  return `FROM events e ${PERSON_JOIN} ${join} WHERE e.timestamp >= ${p.time(selection.fromMs)} AND e.timestamp < ${p.time(selection.toMs)}${names} AND ${filtersSql(d, p, selection.filters)}`
+  return `FROM events e ${PERSON_JOIN} ${join} WHERE e.timestamp >= ${p.time(selection.fromMs)} AND e.timestamp < ${p.time(selection.toMs)}${names}${selection.includeBots === true ? '' : ` AND ${d.jsonText('e.properties', '$is_bot')} IS DISTINCT FROM 'true'`} AND ${filtersSql(d, p, selection.filters)}`
 }
 
 export { literal, PERSON_ID }

@@ -70,7 +70,7 @@ async function seriesOf (store: EventStore, query: TrendsQuery, series: Series, 
   const p = new Params()
   const value = series.property === undefined ? '' : `, ${d.toNumber(d.jsonText('e.properties', series.property))} AS v`
   const bd = query.breakdown ? breakdownSql(d, query.breakdown) : undefined
-  const from = eventsFromSql(d, p, { fromMs, toMs, names: [series.event], filters: [...(query.filters ?? []), ...(series.filters ?? [])] }, bd?.join)
+  const from = eventsFromSql(d, p, { fromMs, toMs, names: [series.event], filters: [...(query.filters ?? []), ...(series.filters ?? [])], includeBots: query.includeBots }, bd?.join)
   const ev = `SELECT ${bucketSql(d, interval, 'e.timestamp')} AS b, ${PERSON_ID} AS person${value}${bd ? `, ${bd.value} AS bd` : ', 1 AS slot'} ${from}`
   const limit = query.breakdown?.limit ?? 10
   const sql = bd

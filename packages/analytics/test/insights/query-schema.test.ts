@@ -37,6 +37,6 @@ test('parseInsightQuery should name the field at fault in a malformed query', ()
 test('parseInsightQuery should fill in the defaults and leave its input alone', () => {
   const input = { kind: 'funnel', steps: [{ event: 'A' }, { event: 'B' }] }
   const query = parseInsightQuery(input)
-  assert.deepEqual(query, { kind: 'funnel', steps: [{ event: 'A', filters: [] }, { event: 'B', filters: [] }], windowMs: 14 * 86_400_000, order: 'ordered', exclusions: [], filters: [] })
+  assert.deepEqual(query, { kind: 'funnel', steps: [{ event: 'A', filters: [] }, { event: 'B', filters: [] }], windowMs: 14 * 86_400_000, order: 'ordered', exclusions: [], filters: [], includeBots: false })
   assert.deepEqual(input, { kind: 'funnel', steps: [{ event: 'A' }, { event: 'B' }] })
 })

@@ -72,4 +72,15 @@ eachStore((open) => {
     // T0 is Monday 2026-11-02: the week before holds xavier's order.
     assert.deepEqual(weekly.series[0]?.points.map(p => [p.t.slice(0, 10), p.value]), [['2026-10-26', 1], ['2026-11-02', 4]])
   })
+  test('insights should leave out events the processor flagged as a bot\'s, unless the query includes them', async (t) => {
+    const store = await open(t)
+    await store.insertEvents([...fixture(), track('crawler', 'Order Completed', HOUR, { price: 100, $is_bot: true }), track('person', 'Order Completed', HOUR, { price: 1, $is_bot: false })], new Date())
+    const analytics = new Analytics(store, { resolveEveryMs: 0 })
+    const trends = (extra: Record<string, unknown>) => analytics.query({ kind: 'trends', ...range, series: [{ event: 'Order Completed' }], ...extra }) as Promise<TrendsResult>
+    assert.deepEqual(values(await trends({})), [4, 1, 0], 'the bot\'s order is not counted, the flagged-false one is')
+    assert.deepEqual(values(await trends({ includeBots: true })), [5, 1, 0])
+    const funnel = await analytics.query({ kind: 'funnel', ...range, steps: [{ event: 'Order Completed' }, { event: 'Order Completed' }], order: 'any' }) as { steps: Array<{ count: number }> }
+    const withBots = await analytics.query({ kind: 'funnel', ...range, steps: [{ event: 'Order Completed' }, { event: 'Order Completed' }], order: 'any', includeBots: true }) as { steps: Array<{ count: number }> }
+    assert.equal((withBots.steps[0]?.count ?? 0) - (funnel.steps[0]?.count ?? 0), 1, 'the funnel leaves the bot out as well')
+  })
 })

@@ -56,6 +56,7 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a part failed to start, 2 cannot r
         retentionDays: settings.retentionDays,
         trackingPlans: settings.trackingPlans,
         pii: settings.pii,
+        enrichment: settings.enrichment,
         experiments: settings.experiments,
         flags: store => {
           analytics = new Analytics(store, { experiments: settings.experiments ?? {} })

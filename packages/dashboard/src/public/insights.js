@@ -21,7 +21,13 @@ export function parseFilter (text, type) {
   return filter
 }
 
+/** The form's query; events flagged as a bot's count only when the box is ticked. */
 function formQuery () {
+  const query = kindQuery()
+  return $('q-bots').checked ? { ...query, includeBots: true } : query
+}
+
+function kindQuery () {
   const kind = $('q-kind').value
   const to = new Date()
   const span = Number($('q-range').value) * DAY
@@ -47,6 +53,7 @@ function formQuery () {
 /** Puts what a query says back into the form, so a shared link shows its own settings. */
 function fillForm (q) {
   $('q-kind').value = q.kind
+  $('q-bots').checked = Boolean(q.includeBots)
   if (q.kind === 'trends') {
     $('q-events').value = q.series.map(s => s.event).join(', ')
     $('q-math').value = q.series[0]?.math ?? 'count'

@@ -4,16 +4,18 @@
 import type { FastifyInstance } from 'fastify'
 import { AnalyticsError, AnalyticsErrorCodes, ExperimentDefinitionSchema, type Analytics } from '@tackle/analytics'
 import { stringParam } from '../query.ts'
+import { documented, routeDoc } from '@tackle/pipeline'
+import { IdParams } from './route-params.ts'
 
 export function experimentsRoutes (analytics: Analytics) {
   const experiments = analytics.experiments
   return async function plugin (app: FastifyInstance): Promise<void> {
-    app.get('/api/experiments', async () => ({ experiments: await experiments.list() }))
-    app.get('/api/experiments/schema', async () => ExperimentDefinitionSchema)
-    app.post('/api/experiments', async (request, reply) => reply.status(201).send(await experiments.registry.create(request.body)))
-    app.put('/api/experiments/:id', async request => experiments.registry.update((request.params as { id: string }).id, request.body))
-    app.get('/api/experiments/:id/definition', async request => experiments.definition((request.params as { id: string }).id))
-    app.get('/api/experiments/:id', async request => {
+    app.get('/api/experiments', { schema: routeDoc('experiments', 'Every experiment with its state') }, async () => ({ experiments: await experiments.list() }))
+    app.get('/api/experiments/schema', { schema: routeDoc('experiments', 'The JSON Schema of an experiment definition') }, async () => ExperimentDefinitionSchema)
+    app.post('/api/experiments', documented(routeDoc('experiments', 'Define an experiment', { body: ExperimentDefinitionSchema })), async (request, reply) => reply.status(201).send(await experiments.registry.create(request.body)))
+    app.put('/api/experiments/:id', documented(routeDoc('experiments', "Change an experiment's definition", { body: ExperimentDefinitionSchema, params: IdParams })), async request => experiments.registry.update((request.params as { id: string }).id, request.body))
+    app.get('/api/experiments/:id/definition', { schema: routeDoc('experiments', "An experiment's definition", { params: IdParams }) }, async request => experiments.definition((request.params as { id: string }).id))
+    app.get('/api/experiments/:id', { schema: routeDoc('experiments', "An experiment's results", { params: IdParams }) }, async request => {
       const { id } = request.params as { id: string }
       const asked = adHoc(request.query as Record<string, unknown>)
       const results = await experiments.results(await experiments.definition(id, asked))
@@ -21,7 +23,7 @@ export function experimentsRoutes (analytics: Analytics) {
       if (!defined && results.variants.every(v => v.users === 0)) throw new AnalyticsError(AnalyticsErrorCodes.EXPERIMENT_NOT_FOUND, `no experiment "${id}": it is not defined and no exposure names it`)
       return results
     })
-    app.post('/api/experiments/:id/power', async request => {
+    app.post('/api/experiments/:id/power', documented(routeDoc('experiments', 'How many persons and days an effect needs to be found', { params: IdParams })), async request => {
       const { id } = request.params as { id: string }
       const definition = await experiments.definition(id, adHoc(request.query as Record<string, unknown>))
       return experiments.power(definition, (request.body ?? {}) as Record<string, never>)

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type ClusterAdmin, type TopicReader } from '@tackle/client'
 import { describeGroup, listGroups, resetOffsets, type ResetTarget, type TopicSelection } from '@tackle/ops'
 import { DashboardError, DashboardErrorCodes } from '../errors.ts'
+import { routeDoc } from '@tackle/pipeline'
+import { GroupParams } from './route-params.ts'
 
 export const ResetOffsetsBody = Type.Object({
   to: Type.Union([Type.Literal('earliest'), Type.Literal('latest'), Type.Literal('datetime'), Type.Literal('offset'), Type.Literal('shift')]),
@@ -26,9 +28,9 @@ function target (body: ResetBody): ResetTarget {
 
 export function groupsRoutes (admin: ClusterAdmin, reader: TopicReader) {
   return async function plugin (app: FastifyInstance): Promise<void> {
-    app.get('/api/groups', async () => ({ groups: await listGroups(admin) }))
-    app.get('/api/groups/:group', async request => describeGroup(admin, reader, (request.params as { group: string }).group))
-    app.post('/api/groups/:group/reset-offsets', { schema: { body: ResetOffsetsBody } }, async request => {
+    app.get('/api/groups', { schema: routeDoc('groups', 'Consumer groups with state and lag') }, async () => ({ groups: await listGroups(admin) }))
+    app.get('/api/groups/:group', { schema: routeDoc('groups', 'One group: members, assignments, offsets, lag', { params: GroupParams }) }, async request => describeGroup(admin, reader, (request.params as { group: string }).group))
+    app.post('/api/groups/:group/reset-offsets', { schema: routeDoc('groups', "Plan (dryRun) or apply a reset of a group's offsets", { body: ResetOffsetsBody, params: GroupParams }) }, async request => {
       const body = request.body as ResetBody
       return resetOffsets({ admin, group: (request.params as { group: string }).group, target: target(body), ...(body.topics?.length ? { topics: body.topics as TopicSelection[] } : {}), dryRun: body.dryRun ?? true })
     })

@@ -4,6 +4,7 @@
 // send the bearer token; EventSource cannot.
 import type { FastifyInstance } from 'fastify'
 import type { LiveStats, PipelineEvent } from '@tackle/pipeline'
+import { routeDoc } from '@tackle/pipeline'
 
 const PUSH_EVERY_MS = 1_000
 const HEARTBEAT_EVERY_MS = 15_000
@@ -14,7 +15,7 @@ export function liveRoutes (stats: LiveStats) {
     const streams = new Set<() => void>()
     // A stream never ends by itself: closing the server ends them first, or close would wait for ever.
     app.addHook('preClose', async () => { for (const end of streams) end() })
-    app.get('/api/live', (request, reply) => {
+    app.get('/api/live', { schema: routeDoc('stats', 'Stored events as they arrive (server-sent events)') }, (request, reply) => {
       reply.hijack()
       const raw = reply.raw
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })

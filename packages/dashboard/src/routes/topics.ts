@@ -6,6 +6,8 @@ import type { ClusterAdmin, TopicReader } from '@tackle/client'
 import { browseTopic, describeTopics, type BrowseStart } from '@tackle/ops'
 import { DashboardError, DashboardErrorCodes } from '../errors.ts'
 import { intParam, stringParam } from '../query.ts'
+import { routeDoc } from '@tackle/pipeline'
+import { TopicParams } from './route-params.ts'
 
 function browseStart (query: Record<string, unknown>): BrowseStart {
   const cursor = stringParam(query, 'cursor')
@@ -24,9 +26,9 @@ function browseStart (query: Record<string, unknown>): BrowseStart {
 
 export function topicsRoutes (admin: ClusterAdmin, reader: TopicReader) {
   return async function plugin (app: FastifyInstance): Promise<void> {
-    app.get('/api/topics', async () => ({ topics: await describeTopics(admin) }))
-    app.get('/api/topics/:topic', async request => (await describeTopics(admin, [(request.params as { topic: string }).topic]))[0])
-    app.get('/api/topics/:topic/messages', async request => {
+    app.get('/api/topics', { schema: routeDoc('topics', 'Topics with partitions, leaders, ISR, sizes and retention') }, async () => ({ topics: await describeTopics(admin) }))
+    app.get('/api/topics/:topic', { schema: routeDoc('topics', 'One topic', { params: TopicParams }) }, async request => (await describeTopics(admin, [(request.params as { topic: string }).topic]))[0])
+    app.get('/api/topics/:topic/messages', { schema: routeDoc('topics', 'Messages of a topic, paged by offset or time, with a filter', { params: TopicParams }) }, async request => {
       const query = request.query as Record<string, unknown>
       const partition = query.partition === undefined || query.partition === '' ? undefined : intParam(query, 'partition', 0, 1_000_000) 
       return browseTopic({

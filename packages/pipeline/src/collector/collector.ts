@@ -5,11 +5,15 @@ import cors from '@fastify/cors'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { capConnections, fastifyHttpOptions } from '../http-limits.ts'
+import { registerOpenApi, routeDoc } from '../openapi.ts'
 import { tooLarge } from './decode-body.ts'
 import { resolveCollectorOptions, type CollectorOptions, type CollectorOptionsInput } from './options.ts'
 import { flagsApi } from './flags-api.ts'
 import { posthogApi } from './posthog-api.ts'
 import { segmentApi } from './segment-api.ts'
+
+/** The version of the collector's HTTP API in its OpenAPI document. */
+export const COLLECTOR_API_VERSION = '1.0.0'
 
 export interface Collector {
   readonly app: FastifyInstance
@@ -25,6 +29,9 @@ export async function buildCollector (input: CollectorOptionsInput): Promise<Fas
 async function build (options: Readonly<CollectorOptions>): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: options.maxBatchBytes, trustProxy: options.trustProxy, routerOptions: { ignoreTrailingSlash: true }, logger: false, ...fastifyHttpOptions(options) })
   capConnections(app.server, options)
+  // Handlers decode and check bodies themselves; the route schemas only document them.
+  app.setValidatorCompiler(() => () => true)
+  await registerOpenApi(app, { title: 'Tackle collector', description: "Segment's HTTP Tracking API and PostHog's capture and flags APIs, written to Kafka before each answer", version: COLLECTOR_API_VERSION })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Content-Type', 'Authorization', 'Content-Encoding'], maxAge: 86_400 })
@@ -35,7 +42,7 @@ async function build (options: Readonly<CollectorOptions>): Promise<FastifyInsta
     return reply.status(known.statusCode).send({ success: false, status: 0, code: known.code, message: known.message, ...(known.details ? { errors: known.details } : {}) })
   })
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ success: false, status: 0, code: PipelineErrorCodes.NOT_FOUND, message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` }))
-  app.get('/health', async () => ({ ok: true }))
+  app.get('/health', { schema: routeDoc('service', 'Whether the collector is up') }, async () => ({ ok: true }))
   await app.register(segmentApi(options))
   await app.register(posthogApi(options))
   await app.register(flagsApi(options))

@@ -9,6 +9,8 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { routeDoc } from '../openapi.ts'
+import { FlagsRequestSchema, TokenParams } from './api-schemas.ts'
 import { decodeBody } from './decode-body.ts'
 import { isObject } from './item-fields.ts'
 import type { CollectorOptions } from './options.ts'
@@ -66,10 +68,10 @@ export function flagsApi (options: Readonly<CollectorOptions>) {
       const withConfig = legacy || query.config === 'true'
       return { ...(withConfig ? remoteConfig(writeKey) : {}), ...flagsResponse(decisions, errors) }
     }
-    app.post('/flags', request => answer(request, false))
-    app.post('/decide', request => answer(request, true))
-    app.get('/array/:token/config', async request => remoteConfig(knownWriteKey(options.writeKeys, (request.params as { token: string }).token, 'the path /array/{token}/config')))
-    app.get('/array/:token/config.js', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.post('/flags', { schema: routeDoc('posthog', 'Feature flags of a person (?v=2; ?config=true adds the remote config)', { body: FlagsRequestSchema }) }, request => answer(request, false))
+    app.post('/decide', { schema: routeDoc('posthog', 'Feature flags and remote config, as older posthog-js versions ask', { body: FlagsRequestSchema }) }, request => answer(request, true))
+    app.get('/array/:token/config', { schema: routeDoc('posthog', "posthog-js's remote config", { params: TokenParams }) }, async request => remoteConfig(knownWriteKey(options.writeKeys, (request.params as { token: string }).token, 'the path /array/{token}/config')))
+    app.get('/array/:token/config.js', { schema: routeDoc('posthog', "posthog-js's remote config as a script", { params: TokenParams }) }, async (request: FastifyRequest, reply: FastifyReply) => {
       const token = knownWriteKey(options.writeKeys, (request.params as { token: string }).token, 'the path /array/{token}/config.js')
       const script = `(function(){window._POSTHOG_REMOTE_CONFIG=window._POSTHOG_REMOTE_CONFIG||{};window._POSTHOG_REMOTE_CONFIG[${JSON.stringify(token)}]=${JSON.stringify({ config: remoteConfig(token), siteApps: [] })}})();`
       return reply.type('application/javascript; charset=utf-8').send(script)

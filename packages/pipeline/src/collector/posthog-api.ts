@@ -3,6 +3,8 @@
 // {"batch": [...]}; the project key is `api_key` (or `token`).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { routeDoc } from '../openapi.ts'
+import { PosthogCaptureSchema } from './api-schemas.ts'
 import { decodeBody } from './decode-body.ts'
 import { ingest, outcome, sortItems } from './ingest.ts'
 import { isObject } from './item-fields.ts'
@@ -29,6 +31,7 @@ export function posthogApi (options: Readonly<CollectorOptions>) {
       const sorted = sortItems(items, item => normalizePosthogItem(item, ctx), facts)
       return { status: 1, ...outcome(await ingest(options.producer, options.topics, sorted, facts)) }
     }
-    for (const path of ['/batch', '/e', '/capture', '/i/v0/e']) app.post(path, handle)
+    const schema = routeDoc('posthog', 'Capture one event or a batch', { body: PosthogCaptureSchema })
+    for (const path of ['/batch', '/e', '/capture', '/i/v0/e']) app.post(path, { schema }, handle)
   }
 }

@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { EventType } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { routeDoc } from '../openapi.ts'
+import { SegmentBatchSchema, SegmentItemSchema, WriteKeyParams } from './api-schemas.ts'
 import { decodeBody } from './decode-body.ts'
 import { ingest, outcome, sortItems } from './ingest.ts'
 import { isObject } from './item-fields.ts'
@@ -35,12 +37,14 @@ export function segmentApi (options: Readonly<CollectorOptions>) {
       return { success: true, ...outcome(await ingest(options.producer, options.topics, sorted, facts)) }
     }
     for (const [type, short] of CALLS) {
-      app.post(`/v1/${type}`, request => handle(request, type))
-      app.post(`/v1/${short}`, request => handle(request, type))
+      const schema = routeDoc('segment', `A ${type} call`, { body: SegmentItemSchema })
+      app.post(`/v1/${type}`, { schema }, request => handle(request, type))
+      app.post(`/v1/${short}`, { schema: { ...schema, summary: `A ${type} call (analytics.js's short path)` } }, request => handle(request, type))
     }
-    app.post('/v1/batch', request => handle(request, undefined))
-    app.post('/v1/b', request => handle(request, undefined))
-    app.get('/v1/projects/:writeKey/settings', async request => {
+    const batch = routeDoc('segment', 'Several calls in one request', { body: SegmentBatchSchema })
+    app.post('/v1/batch', { schema: batch }, request => handle(request, undefined))
+    app.post('/v1/b', { schema: batch }, request => handle(request, undefined))
+    app.get('/v1/projects/:writeKey/settings', { schema: routeDoc('segment', "analytics.js 2.0's CDN settings, naming this collector as the API host", { params: WriteKeyParams }) }, async request => {
       const writeKey = knownWriteKey(options.writeKeys, (request.params as { writeKey: string }).writeKey, 'the path /v1/projects/{writeKey}/settings')
       return cdnSettings(writeKey, `${request.host}/v1`, request.protocol)
     })

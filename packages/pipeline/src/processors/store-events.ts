@@ -10,6 +10,7 @@ import type { FailedEvent, PipelineEvent } from '../event.ts'
 import type { PipelineTopics } from '../topics.ts'
 import { WriteBatcher } from '../store/write-batcher.ts'
 import type { EventStore } from '../store/event-store.ts'
+import type { Enrich } from './enrich-event.ts'
 import { applyPii, type PiiRules } from './pii.ts'
 import { untilStored } from './until-stored.ts'
 import type { TrackingPlans } from './tracking-plan.ts'
@@ -23,6 +24,8 @@ export interface EventProcessorOptions {
   producer: TackleProducer
   plans: TrackingPlans
   pii: PiiRules
+  /** Adds GeoIP, user-agent and bot facts, before the privacy rules. */
+  enrich: Enrich
   groupId: string
   onStored: (events: readonly PipelineEvent[], storedAt: Date) => void
   registry: Registry | undefined
@@ -64,14 +67,14 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
 }
 
 /**
- * The tracking plan's verdict, then the privacy rules: an event to store, or a failure to record.
+ * The tracking plan's verdict, then enrichment and the privacy rules: an event to store, or a failure to record.
  * Whatever an event holds, it fails alone: an exception here is its failure, not the batch's.
  */
-function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'plans' | 'pii'>): { event: PipelineEvent } | { failure: FailedEvent } {
+function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'plans' | 'pii' | 'enrich'>): { event: PipelineEvent } | { failure: FailedEvent } {
   try {
     const verdict = options.plans.check(event)
     if (verdict?.mode === 'enforce') return { failure: failedAt('validate', `tracking plan: ${verdict.violations.join('; ')}`, event) }
-    const clean = applyPii(event, options.pii)
+    const clean = applyPii(options.enrich(event), options.pii)
     if (!verdict) return { event: clean }
     const tackle = typeof clean.context.tackle === 'object' && clean.context.tackle !== null ? clean.context.tackle : {}
     return { event: { ...clean, context: { ...clean.context, tackle: { ...tackle, violations: verdict.violations } } } }
