@@ -17,17 +17,23 @@ import { chromiumSkip, launchChromium } from './chromium.ts'
 const skip = chromiumSkip
 const POSTHOG_JS = readFileSync(createRequire(import.meta.url).resolve('posthog-js/dist/array.full.js'))
 
-for (const compression of ['gzip-js', 'none'] as const) test(`posthog-js should have its page view, custom events, identify and the page-leave beacon each stored once (compression ${compression})`, { skip, timeout: 180_000 }, async (t) => {
-  const pipeline = await createPipeline(t)
-  const tag = randomUUID().slice(0, 8)
+/** A test site whose page loads the SDK's script, and a fresh Chromium tab; `script` answers the SDK's files by path. */
+async function shopPage (t: { after (fn: () => unknown): void }, tag: string, src: string, script: (path: string) => Buffer | undefined) {
   const site = createServer((request, response) => {
-    if (request.url === '/posthog.js') return response.writeHead(200, { 'content-type': 'text/javascript' }).end(POSTHOG_JS)
-    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>shop ${tag}</title><script src="/posthog.js"></script>`)
+    const body = script(request.url ?? '')
+    if (body !== undefined) return response.writeHead(200, { 'content-type': 'text/javascript' }).end(body)
+    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>shop ${tag}</title><script src="${src}"></script>`)
   })
   await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise(resolve => site.close(resolve)))
   const browser = await launchChromium(t)
-  const page = await browser.newPage()
+  return { site, page: await browser.newPage() }
+}
+
+for (const compression of ['gzip-js', 'none'] as const) test(`posthog-js should have its page view, custom events, identify and the page-leave beacon each stored once (compression ${compression})`, { skip, timeout: 180_000 }, async (t) => {
+  const pipeline = await createPipeline(t)
+  const tag = randomUUID().slice(0, 8)
+  const { site, page } = await shopPage(t, tag, '/posthog.js', path => path === '/posthog.js' ? POSTHOG_JS : undefined)
   const errors: string[] = []
   page.on('pageerror', error => errors.push(error.message))
   const url = `http://127.0.0.1:${(site.address() as { port: number }).port}/pricing?tag=${tag}`
@@ -77,15 +83,10 @@ const ANALYTICS_NEXT_DIR = dirname(createRequire(import.meta.url).resolve('@segm
 for (const settings of ['cdnURL', 'inline'] as const) test(`analytics.js 2.0 should have its page call, custom events and identify each stored once (${settings === 'cdnURL' ? 'settings from the collector' : 'settings inline, batched and sent as the visitor leaves the page'})`, { skip, timeout: 180_000 }, async (t) => {
   const pipeline = await createPipeline(t)
   const tag = randomUUID().slice(0, 8)
-  const site = createServer((request, response) => {
-    const file = /^\/analytics\/([\w.-]+\.js)$/.exec(request.url ?? '')?.[1]
-    if (file !== undefined) return response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(ANALYTICS_NEXT_DIR, file)))
-    response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>shop ${tag}</title><script src="/analytics/index.js"></script>`)
+  const { site, page } = await shopPage(t, tag, '/analytics/index.js', path => {
+    const file = /^\/analytics\/([\w.-]+\.js)$/.exec(path)?.[1]
+    return file === undefined ? undefined : readFileSync(join(ANALYTICS_NEXT_DIR, file))
   })
-  await new Promise<void>(resolve => site.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise(resolve => site.close(resolve)))
-  const browser = await launchChromium(t)
-  const page = await browser.newPage()
   // What the browser saw go wrong, for the assertion messages: an event missing is then explained.
   const trouble: string[] = []
   page.on('pageerror', error => trouble.push(`page error: ${error.message}`))
