@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import type { EventStore } from '@tackle/pipeline'
+import { routeDoc, type EventStore } from '@tackle/pipeline'
 import { intParam, stringParam } from '../query.ts'
-import { routeDoc } from '@tackle/pipeline'
 
 export function eventsRoutes (store: EventStore) {
   return async function plugin (app: FastifyInstance): Promise<void> {

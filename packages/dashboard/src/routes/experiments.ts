@@ -3,8 +3,8 @@
 // (?conversion=Order%20Completed&control=a), as before definitions existed.
 import type { FastifyInstance } from 'fastify'
 import { AnalyticsError, AnalyticsErrorCodes, ExperimentDefinitionSchema, type Analytics } from '@tackle/analytics'
-import { stringParam } from '../query.ts'
 import { documented, routeDoc } from '@tackle/pipeline'
+import { stringParam } from '../query.ts'
 import { IdParams } from './route-params.ts'
 
 export function experimentsRoutes (analytics: Analytics) {
@@ -23,7 +23,7 @@ export function experimentsRoutes (analytics: Analytics) {
       if (!defined && results.variants.every(v => v.users === 0)) throw new AnalyticsError(AnalyticsErrorCodes.EXPERIMENT_NOT_FOUND, `no experiment "${id}": it is not defined and no exposure names it`)
       return results
     })
-    app.post('/api/experiments/:id/power', documented(routeDoc('experiments', 'How many persons and days an effect needs to be found', { params: IdParams })), async request => {
+    app.post('/api/experiments/:id/power', { schema: routeDoc('experiments', 'How many persons and days an effect needs to be found', { params: IdParams }) }, async request => {
       const { id } = request.params as { id: string }
       const definition = await experiments.definition(id, adHoc(request.query as Record<string, unknown>))
       return experiments.power(definition, (request.body ?? {}) as Record<string, never>)

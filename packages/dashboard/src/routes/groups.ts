@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type ClusterAdmin, type TopicReader } from '@tackle/client'
 import { describeGroup, listGroups, resetOffsets, type ResetTarget, type TopicSelection } from '@tackle/ops'
-import { DashboardError, DashboardErrorCodes } from '../errors.ts'
 import { routeDoc } from '@tackle/pipeline'
+import { DashboardError, DashboardErrorCodes } from '../errors.ts'
 import { GroupParams } from './route-params.ts'
 
 export const ResetOffsetsBody = Type.Object({

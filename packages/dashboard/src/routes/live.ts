@@ -3,8 +3,7 @@
 // at most MAX_EVENTS_PER_PUSH per push, newest last). The page reads it with fetch, which can
 // send the bearer token; EventSource cannot.
 import type { FastifyInstance } from 'fastify'
-import type { LiveStats, PipelineEvent } from '@tackle/pipeline'
-import { routeDoc } from '@tackle/pipeline'
+import { routeDoc, type LiveStats, type PipelineEvent } from '@tackle/pipeline'
 
 const PUSH_EVERY_MS = 1_000
 const HEARTBEAT_EVERY_MS = 15_000

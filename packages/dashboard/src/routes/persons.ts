@@ -1,13 +1,13 @@
 // Persons: search (?q=), one person with its merged ids and timeline, and the GDPR erasure.
 import type { FastifyInstance } from 'fastify'
 import type { Analytics } from '@tackle/analytics'
-import { intParam, stringParam } from '../query.ts'
 import { routeDoc } from '@tackle/pipeline'
+import { intParam, stringParam } from '../query.ts'
 import { IdParams } from './route-params.ts'
 
 export function personsRoutes (analytics: Analytics) {
   return async function plugin (app: FastifyInstance): Promise<void> {
-    app.get('/api/persons', { schema: routeDoc('persons', 'Persons, most recently seen first (?search=TEXT&limit=N)') }, async request => {
+    app.get('/api/persons', { schema: routeDoc('persons', 'Persons, most recently seen first (?q=TEXT&limit=N)') }, async request => {
       const query = request.query as Record<string, unknown>
       const text = stringParam(query, 'q') ?? ''
       return { persons: await analytics.searchPersons(text, intParam(query, 'limit', 20, 200)) }

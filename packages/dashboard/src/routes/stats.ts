@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { LiveStats } from '@tackle/pipeline'
-import { routeDoc } from '@tackle/pipeline'
+import { routeDoc, type LiveStats } from '@tackle/pipeline'
 
 export function statsRoutes (stats: LiveStats) {
   return async function plugin (app: FastifyInstance): Promise<void> {

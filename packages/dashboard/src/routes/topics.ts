@@ -4,9 +4,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { ClusterAdmin, TopicReader } from '@tackle/client'
 import { browseTopic, describeTopics, type BrowseStart } from '@tackle/ops'
+import { routeDoc } from '@tackle/pipeline'
 import { DashboardError, DashboardErrorCodes } from '../errors.ts'
 import { intParam, stringParam } from '../query.ts'
-import { routeDoc } from '@tackle/pipeline'
 import { TopicParams } from './route-params.ts'
 
 function browseStart (query: Record<string, unknown>): BrowseStart {

@@ -5,7 +5,7 @@ import cors from '@fastify/cors'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
 import { capConnections, fastifyHttpOptions } from '../http-limits.ts'
-import { registerOpenApi, routeDoc } from '../openapi.ts'
+import { registerOpenApi, routeDoc, skipValidation } from '../openapi.ts'
 import { tooLarge } from './decode-body.ts'
 import { resolveCollectorOptions, type CollectorOptions, type CollectorOptionsInput } from './options.ts'
 import { flagsApi } from './flags-api.ts'
@@ -30,7 +30,7 @@ async function build (options: Readonly<CollectorOptions>): Promise<FastifyInsta
   const app = Fastify({ bodyLimit: options.maxBatchBytes, trustProxy: options.trustProxy, routerOptions: { ignoreTrailingSlash: true }, logger: false, ...fastifyHttpOptions(options) })
   capConnections(app.server, options)
   // Handlers decode and check bodies themselves; the route schemas only document them.
-  app.setValidatorCompiler(() => () => true)
+  app.setValidatorCompiler(skipValidation)
   await registerOpenApi(app, { title: 'Tackle collector', description: "Segment's HTTP Tracking API and PostHog's capture and flags APIs, written to Kafka before each answer", version: COLLECTOR_API_VERSION })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))

@@ -45,17 +45,15 @@ export type Enrich = (event: PipelineEvent) => PipelineEvent
 
 export function enricher (rules: EnrichmentRules = defaultEnrichmentRules): Enrich {
   const geoip = rules.geoip ? new GeoIp(rules.geoipDatabase) : undefined
-  const locate = geoip === undefined ? undefined : cachedParser(ip => geoip.lookup(ip))
-  const parse = rules.userAgent ? cachedParser(parseUserAgent) : undefined
-  const isBot = cachedParser(botCheck(rules.bots))
+  const isBot = botCheck(rules.bots)
+  // What an address or a user agent adds, worked out once for each distinct one.
+  const placeOf = geoip === undefined ? undefined : cachedParser(ip => geoProperties(geoip.lookup(ip)))
+  const agentOf = cachedParser(userAgent => ({ ...(rules.userAgent ? userAgentProperties(parseUserAgent(userAgent)) : {}), $is_bot: isBot(userAgent) }))
   return event => {
-    const added: Record<string, unknown> = {}
-    const ip = event.ip ?? (typeof event.context.ip === 'string' ? event.context.ip : null)
-    if (locate !== undefined && ip !== null && event.properties.$geoip_disable !== true) Object.assign(added, geoProperties(locate(ip)))
     const userAgent = userAgentOf(event)
-    if (userAgent !== null) {
-      if (parse !== undefined) Object.assign(added, userAgentProperties(parse(userAgent)))
-      added.$is_bot = isBot(userAgent)
+    const added = {
+      ...(placeOf !== undefined && event.ip !== null && event.properties.$geoip_disable !== true ? placeOf(event.ip) : {}),
+      ...(userAgent === null ? {} : agentOf(userAgent)),
     }
     const properties = { ...event.properties }
     let changed = false
