@@ -53,6 +53,8 @@ export const ConfigSchema = Type.Object({
         exclude: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
       }, { additionalProperties: false })),
     }, { additionalProperties: false })),
+    // Each destination is checked by the pipeline's own schema (parseDestinations) as settings are read.
+    destinations: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
     // Each experiment is checked by the analytics package's own schema when the pipeline starts.
     experiments: Type.Optional(Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }))),
   }, { additionalProperties: false })),

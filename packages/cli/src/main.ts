@@ -6,6 +6,7 @@ import { eventsCommand } from './commands/events.ts'
 import { queryCommand } from './commands/query.ts'
 import { exporterCommand } from './commands/exporter.ts'
 import { groupCommand } from './commands/group.ts'
+import { destinationCommand } from './commands/destination.ts'
 import { healthCommand } from './commands/health.ts'
 import { kafkaCommand } from './commands/kafka.ts'
 import { lagCommand } from './commands/lag.ts'
@@ -43,6 +44,7 @@ Configuration: flags, then environment (KAFKA_BROKERS, TACKLE_*), then tackle.co
     .addCommand(rebalanceCommand())
     .addCommand(topicCommand())
     .addCommand(groupCommand())
+    .addCommand(destinationCommand())
     .addCommand(auditCommand())
     .addCommand(lagCommand())
     .addCommand(exporterCommand())

@@ -5,13 +5,16 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { parseDestinations, PipelineError, type DestinationConfig } from '@tackle/pipeline'
 import type { TackleConfig } from './config.ts'
 import { defaultStateDir } from './config.ts'
+import { CliError, CliErrorCodes } from './errors.ts'
 
 export type PipelineConfig = NonNullable<TackleConfig['pipeline']>
 
-export interface PipelineSettings extends PipelineConfig {
+export interface PipelineSettings extends Omit<PipelineConfig, 'destinations'> {
   writeKeys: string[]
+  destinations: DestinationConfig[]
   dashboardToken: string
   dataDir: string
   /** Which of the two were generated here rather than configured. */
@@ -31,9 +34,21 @@ export async function pipelineSettings (config: TackleConfig, env: NodeJS.Proces
   return {
     ...pipeline,
     dataDir,
+    destinations: configuredDestinations(pipeline.destinations),
     writeKeys: pipeline.writeKeys ?? [secrets?.writeKey as string],
     dashboardToken: pipeline.dashboardToken ?? (secrets?.dashboardToken as string),
     generated: { writeKey: pipeline.writeKeys === undefined, dashboardToken: pipeline.dashboardToken === undefined },
+  }
+}
+
+/** The config's destinations, checked: a wrong one is a configuration error naming its index and field. */
+export function configuredDestinations (given: unknown[] | undefined): DestinationConfig[] {
+  if (given === undefined) return []
+  try {
+    return parseDestinations(given)
+  } catch (error) {
+    if (error instanceof PipelineError) throw new CliError(CliErrorCodes.CONFIG_INVALID, `pipeline.${error.message}`)
+    throw error
   }
 }
 

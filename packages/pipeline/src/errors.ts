@@ -9,6 +9,8 @@ export const PipelineErrorCodes = {
   STORE_REFUSED: 'TACKLE_PIPELINE_STORE_REFUSED',
   INTERNAL: 'TACKLE_PIPELINE_INTERNAL',
   NOT_FOUND: 'TACKLE_PIPELINE_NOT_FOUND',
+  DESTINATION_REJECTED: 'TACKLE_PIPELINE_DESTINATION_REJECTED',
+  DESTINATION_FAILED: 'TACKLE_PIPELINE_DESTINATION_FAILED',
 } as const
 
 export type PipelineErrorCode = (typeof PipelineErrorCodes)[keyof typeof PipelineErrorCodes]
@@ -24,6 +26,8 @@ export const pipelineErrorFixes: Record<PipelineErrorCode, string> = {
   TACKLE_PIPELINE_STORE_REFUSED: 'The store refused these rows for what they hold (the message says which value); they are in failed_events with step "store". Fix the producer of such events, then `tackle events replay --step store`.',
   TACKLE_PIPELINE_INTERNAL: 'A bug in the collector: report it with the request that caused it. The request was not acknowledged.',
   TACKLE_PIPELINE_NOT_FOUND: 'Check the name or id in the request; the dashboard lists what exists.',
+  TACKLE_PIPELINE_DESTINATION_REJECTED: 'The destination refused these events (the message gives its answer); they went to the destination\'s DLQ topic. Fix the receiver or the events, then `tackle destination replay NAME --from DATETIME`.',
+  TACKLE_PIPELINE_DESTINATION_FAILED: 'The destination could not be reached or written (the message says why); its events wait in Kafka, `tackle lag` shows how many. Fix it, or set maxRetryMs to give up to its DLQ.',
 }
 
 const HTTP_STATUS: Record<PipelineErrorCode, number> = {
@@ -37,6 +41,8 @@ const HTTP_STATUS: Record<PipelineErrorCode, number> = {
   TACKLE_PIPELINE_STORE_REFUSED: 422,
   TACKLE_PIPELINE_INTERNAL: 500,
   TACKLE_PIPELINE_NOT_FOUND: 404,
+  TACKLE_PIPELINE_DESTINATION_REJECTED: 502,
+  TACKLE_PIPELINE_DESTINATION_FAILED: 502,
 }
 
 export class PipelineError extends Error {

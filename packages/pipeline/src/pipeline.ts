@@ -9,6 +9,7 @@ import type { LiveStats } from './analytics/live-stats.ts'
 import type { Collector } from './collector/collector.ts'
 import type { FlagsProvider } from './collector/flags-api.ts'
 import { collectorProducer, startCollectorService } from './collector-service.ts'
+import type { DestinationConfig } from './destinations/destination.ts'
 import type { EnrichmentSettings } from './processors/enrich-event.ts'
 import type { PiiRules } from './processors/pii.ts'
 import { startProcessorService, type ProcessorService } from './processor-service.ts'
@@ -40,6 +41,8 @@ export interface PipelineOptions {
   lateAfterMs?: number
   /** Events older than this many days are deleted; default: kept. */
   retentionDays?: number | undefined
+  /** Webhooks and Parquet files fed from the events topic, each a consumer group of its own. */
+  destinations?: readonly DestinationConfig[] | undefined
   /** The collector's timeouts and connection cap. */
   httpLimits?: Partial<HttpLimits>
   registry?: Registry | undefined
@@ -68,6 +71,7 @@ export async function startPipeline (options: PipelineOptions): Promise<Pipeline
     processors = await startProcessorService({
       ...common, topics, producer, databaseUrl: options.databaseUrl, duckdbPath: options.duckdbPath, groupPrefix: options.groupPrefix,
       trackingPlans: options.trackingPlans, pii: options.pii, enrichment: options.enrichment, lateAfterMs: options.lateAfterMs, retentionDays: options.retentionDays,
+      destinations: options.destinations,
     })
     const { collector } = await startCollectorService({
       ...common, topics, producer, writeKeys: options.writeKeys, port: options.collectorPort, host: options.collectorHost,

@@ -1,12 +1,15 @@
-// The processors as a service of their own: the store, the store processor and the failure
-// recorder, each a consumer group member. Any number run side by side; Kafka spreads the events
+// The processors as a service of their own: the store, the store processor, the failure
+// recorder and the destinations, each a consumer group member. Any number run side by side; Kafka spreads the events
 // topic's partitions over them, and a member that dies has its partitions moved to the others.
+import { dirname, join } from 'node:path'
 import type { SecurityOptions, TackleConsumer, TackleProducer } from '@tackle/client'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { LiveStats } from './analytics/live-stats.ts'
 import { PipelineError, PipelineErrorCodes } from './errors.ts'
 import { collectorProducer } from './collector-service.ts'
+import type { DestinationConfig } from './destinations/destination.ts'
+import { startDestinations, type DestinationService } from './destinations/destination-service.ts'
 import type { FailedEvent, PipelineEvent } from './event.ts'
 import { enricher, enrichmentRules, type EnrichmentSettings } from './processors/enrich-event.ts'
 import { defaultPiiRules, type PiiRules } from './processors/pii.ts'
@@ -30,6 +33,10 @@ export interface ProcessorServiceOptions {
   lateAfterMs?: number | undefined
   /** Events older than this many days (by event time) are deleted, checked hourly; default: kept. */
   retentionDays?: number | undefined
+  /** Webhooks and Parquet files, each a consumer group of its own (checked by parseDestinations). */
+  destinations?: readonly DestinationConfig[] | undefined
+  /** Where files destinations without a dir write; default: destinations/ beside the DuckDB file. */
+  destinationsDir?: string | undefined
   /** Share a producer for failure records; otherwise the service makes and closes its own. */
   producer?: TackleProducer | undefined
   registry?: Registry | undefined
@@ -41,6 +48,7 @@ export interface ProcessorService {
   readonly stats: LiveStats
   readonly processor: TackleConsumer<PipelineEvent>
   readonly recorder: TackleConsumer<FailedEvent>
+  readonly destinations: DestinationService
   /** Consumer group names, for lag. */
   readonly groups: readonly string[]
   close (): Promise<void>
@@ -88,7 +96,12 @@ export async function startProcessorService (options: ProcessorServiceOptions): 
     closers.push(() => processor.close())
     const recorder = await startFailureRecorder({ ...common, topics: options.topics, store, groupId: groups[1] as string, onFailed: failures => stats.recordFailed(failures) })
     closers.push(() => recorder.close())
-    return { store, stats, processor, recorder, groups, close }
+    const destinations = await startDestinations({
+      ...common, topics: options.topics, groupPrefix, destinations: options.destinations ?? [],
+      filesDir: options.destinationsDir ?? join(dirname(options.duckdbPath), 'destinations'),
+    })
+    closers.push(() => destinations.close())
+    return { store, stats, processor, recorder, destinations, groups: [...groups, ...destinations.groups], close }
   } catch (error) {
     await close()
     throw error

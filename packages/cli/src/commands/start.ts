@@ -7,7 +7,7 @@ import { pino } from 'pino'
 import { ClusterAdmin, TopicReader } from '@tackle/client'
 import { Analytics } from '@tackle/analytics'
 import { startDashboard } from '@tackle/dashboard'
-import { startPipeline } from '@tackle/pipeline'
+import { destinationTarget, startPipeline } from '@tackle/pipeline'
 import { withCommonOptions } from '../common-options.ts'
 import { commandContext, type CommonFlags } from '../context.ts'
 import { printJson } from '../output.ts'
@@ -20,7 +20,7 @@ export function startCommand (): Command {
     .addHelpText('after', `
 Environment: KAFKA_BROKERS, TACKLE_WRITE_KEYS (comma-separated), TACKLE_DASHBOARD_TOKEN, TACKLE_DATABASE_URL,
 TACKLE_COLLECTOR_PORT, TACKLE_DASHBOARD_PORT, TACKLE_DATA_DIR, TACKLE_MAX_EVENT_BYTES, TACKLE_MAX_BATCH_BYTES,
-TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking plans, PII rules, experiments).
+TACKLE_LOG_LEVEL; or the "pipeline" section of tackle.config.json (also tracking plans, PII rules, experiments, destinations).
 
 Ctrl-C stops the pipeline, and the local cluster if this run started it; a cluster that was already
 running (or is not local) keeps running: \`tackle kafka down\` stops it.
@@ -58,6 +58,7 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a part failed to start, 2 cannot r
         pii: settings.pii,
         enrichment: settings.enrichment,
         experiments: settings.experiments,
+        destinations: settings.destinations,
         flags: store => {
           analytics = new Analytics(store, { experiments: settings.experiments ?? {} })
           return analytics.experiments.flags
@@ -82,6 +83,7 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a part failed to start, 2 cannot r
         store: pipeline.store.engine === 'duckdb' ? join(settings.dataDir, 'events.duckdb') : 'postgresql',
         writeKeys: settings.writeKeys,
         dashboardToken: settings.dashboardToken,
+        destinations: settings.destinations.map(d => ({ name: d.name, type: d.type, target: destinationTarget(d) })),
       }
       if (flags.json) printJson(summary)
       else process.stdout.write(banner(summary, settings))
@@ -105,7 +107,7 @@ Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a part failed to start, 2 cannot r
     })
 }
 
-function banner (s: { kafka: { bootstrap: string, source: string }, collector: string, dashboard: string, store: string, writeKeys: string[], dashboardToken: string }, settings: PipelineSettings): string {
+function banner (s: { kafka: { bootstrap: string, source: string }, collector: string, dashboard: string, store: string, writeKeys: string[], dashboardToken: string, destinations: Array<{ name: string, type: string, target: string }> }, settings: PipelineSettings): string {
   const key = s.writeKeys[0] as string
   const basic = Buffer.from(`${key}:`).toString('base64')
   return `Tackle is running. Ctrl-C stops it.
@@ -113,7 +115,7 @@ function banner (s: { kafka: { bootstrap: string, source: string }, collector: s
   Kafka       ${s.kafka.bootstrap} (${s.kafka.source})
   Collector   ${s.collector}   Segment /v1/*, PostHog /batch /capture /e /flags
   Dashboard   ${s.dashboard}/#token=${s.dashboardToken}
-  Store       ${s.store}
+  Store       ${s.store}${s.destinations.length === 0 ? '' : `\n  Destinations ${s.destinations.map(d => `${d.name} (${d.type} → ${d.target})`).join(', ')}`}
 
   Write key   ${key}${settings.generated.writeKey ? '   (generated; set TACKLE_WRITE_KEYS to choose your own)' : ''}
   Dashboard token ${s.dashboardToken}${settings.generated.dashboardToken ? '   (generated; TACKLE_DASHBOARD_TOKEN sets it)' : ''}

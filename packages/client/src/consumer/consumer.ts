@@ -314,7 +314,7 @@ export class TackleConsumer<T> {
         await inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records, this.#abort.signal))
         handled = true
       } catch (error) {
-        this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')
+        if (!this.#abort.signal.aborted) this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')
       }
     }
     for (const message of messages) {
