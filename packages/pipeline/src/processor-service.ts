@@ -1,6 +1,7 @@
 // The processors as a service of their own: the store, the store processor, the failure
-// recorder and the destinations, each a consumer group member. Any number run side by side; Kafka spreads the events
-// topic's partitions over them, and a member that dies has its partitions moved to the others.
+// recorder and the destinations, each a consumer group member. Any number run side by side;
+// Kafka spreads the events topic's partitions over them, and a member that dies has its
+// partitions moved to the others.
 import { dirname, join } from 'node:path'
 import type { SecurityOptions, TackleConsumer, TackleProducer } from '@tackle/client'
 import type { Logger } from 'pino'
