@@ -35,6 +35,8 @@ const ATTEMPTS: Readonly<Record<string, readonly string[] | { exempt: string }>>
   'group describe': ['g'],
   'group reset-offsets': ['g', '--to', 'earliest', '--dry-run'],
   'group delete': ['g', '--yes'],
+  'destination list': [],
+  'destination replay': ['crm', '--from', '2026-12-01T00:00:00Z', '--yes'],
   audit: [],
   lag: ['--window', '1s'],
   exporter: ['--port', '39464'],
