@@ -10,7 +10,7 @@ import { LocalCluster, ensureKafka, kafkaToolJavaArgs } from '@tackle/local-kafk
 import type { ClientResult } from './stats.ts'
 
 const BENCHES = {
-  producer: ['tackle', 'platformatic', 'kafkajs', 'java'],
+  producer: ['tackle', 'tackle-sendmany', 'platformatic', 'kafkajs', 'java'],
   consumer: ['tackle', 'platformatic', 'kafkajs', 'java'],
   roll: ['tackle-roll', 'bare-restarts'],
   collector: ['collector', 'tackle-producer'],

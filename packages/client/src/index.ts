@@ -1,7 +1,7 @@
 export { ClientError, ClientErrorCodes, clientErrorFixes, errorChain, kafkaErrorNames, type ClientErrorCode } from './errors.ts'
 export { producerMetrics, type ProducerMetrics } from './metrics.ts'
 export { defaultProducerOptions, defaultSpoolOptions, type Compression, type ProducerOptions, type SpoolOptions } from './producer/options.ts'
-export { TackleProducer, type CloseReport, type RecordMetadata, type SendOptions } from './producer/producer.ts'
+export { TackleProducer, type CloseReport, type RecordMetadata, type SendManyOptions, type SendOptions } from './producer/producer.ts'
 export { backoffMs, defaultBackoffOptions, retriesWithin, retry, type BackoffOptions, type RetryOptions } from './retry.ts'
 export { defineTopic, type TopicDefinition, type TopicOptions } from './topics/define-topic.ts'
 export { jsonSerde, type Serde } from './topics/serde.ts'

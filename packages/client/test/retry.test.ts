@@ -55,3 +55,35 @@ test('retry should stop waiting when its signal aborts', async () => {
   assert.equal(calls, 1)
   assert.ok(Date.now() - started < 5_000)
 })
+
+test('retry should wait as delayMs says, tell onRetry of each retry, and try without end when attempts is Infinity', async () => {
+  const told: Array<[number, number]> = []
+  let calls = 0
+  const started = Date.now()
+  const result = await retry(async () => {
+    if (++calls < 4) throw new Error(calls === 2 ? 'wait 60 ms' : 'busy')
+    return calls
+  }, {
+    attempts: Infinity,
+    backoff: { initialMs: 1, maxMs: 1, multiplier: 1, jitter: 0 },
+    canRetry: () => true,
+    delayMs: error => (error as Error).message === 'wait 60 ms' ? 60 : undefined,
+    onRetry: (_error, attempt, waitMs) => told.push([attempt, waitMs]),
+  })
+  assert.equal(result, 4)
+  assert.deepEqual(told, [[1, 1], [2, 60], [3, 1]])
+  assert.ok(Date.now() - started >= 60, 'the 60 ms asked for was waited')
+})
+
+test('retry should give up with the last failure rather than start a try past deadlineMs', async () => {
+  let calls = 0
+  const started = Date.now()
+  await assert.rejects(retry(async () => { throw new Error(`try ${++calls}`) }, {
+    attempts: Infinity,
+    backoff: { initialMs: 40, maxMs: 40, multiplier: 1, jitter: 0 },
+    deadlineMs: 100,
+    canRetry: () => true,
+  }), /^Error: try 3$/)
+  assert.equal(calls, 3, 'tries at 0, 40 and 80 ms; the one at 120 ms would start past the deadline')
+  assert.ok(Date.now() - started < 120)
+})

@@ -9,7 +9,7 @@ import Type from 'typebox'
 import { defaultLogger } from '../logger.ts'
 import { consumerMetrics, type ConsumerMetrics } from '../metrics.ts'
 import { TackleProducer } from '../producer/producer.ts'
-import { backoffMs } from '../retry.ts'
+import { backoffMs, retry, type RetryOptions } from '../retry.ts'
 import { connectionRefusal, wireSecurity } from '../security.ts'
 import { defineTopic, type TopicDefinition } from '../topics/define-topic.ts'
 import { inProcessSpan } from '../tracing.ts'
@@ -248,19 +248,17 @@ export class TackleConsumer<T> {
 
     const firstAttempt = (earlier?.attempts ?? 0) + 1
     let lastError: unknown
-    for (let attempt = firstAttempt; attempt < firstAttempt + this.options.attempts; attempt++) {
-      if (attempt > firstAttempt) {
-        this.#metrics.retries.inc({ group: this.options.groupId, topic: message.topic })
-        await sleep(backoffMs(attempt - firstAttempt, this.options.backoff), undefined, { signal: this.#abort.signal }).catch(() => undefined)
-        if (this.#abort.signal.aborted) return
-      }
-      try {
-        const context = { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt, signal: this.#abort.signal }
+    try {
+      // Attempts count on across the retry topic: its headers say how many came before.
+      await retry(async n => {
+        const context = { topic: origin.topic, partition: origin.partition, offset: origin.offset, key: message.key?.toString(), headers: message.headers, attempt: firstAttempt + n - 1, signal: this.#abort.signal }
         await inProcessSpan(message.topic, message.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.kafka.offset': Number(message.offset) }, () => this.options.handler(value, context))
-        return this.#done(message, 'ok', started)
-      } catch (error) {
-        lastError = error
-      }
+      }, this.#retryOptions(message.topic))
+      return this.#done(message, 'ok', started)
+    } catch (error) {
+      // Closing: the record stays uncommitted, for the next run.
+      if (this.#abort.signal.aborted) return
+      lastError = error
     }
     const attempts = firstAttempt + this.options.attempts - 1
     const failure: Failure = { error: String((lastError as Error)?.message ?? lastError), attempts, origin, failedAt: new Date() }
@@ -271,6 +269,17 @@ export class TackleConsumer<T> {
     await this.#park(message, this.options.dlqTopic, failure)
     this.#metrics.deadLettered.inc({ group: this.options.groupId, topic: origin.topic })
     return this.#done(message, 'dlq', started)
+  }
+
+  /** The in-process tries of a record or batch: the configured attempts and backoff, stopped by close(). */
+  #retryOptions (topic: string): RetryOptions {
+    return {
+      attempts: this.options.attempts,
+      backoff: this.options.backoff,
+      signal: this.#abort.signal,
+      canRetry: () => true,
+      onRetry: () => this.#metrics.retries.inc({ group: this.options.groupId, topic }),
+    }
   }
 
   async #handleWaiting (slot: string): Promise<void> {
@@ -303,18 +312,20 @@ export class TackleConsumer<T> {
     }
     const batchHandler = this.options.batchHandler as BatchHandler<T>
     let handled = records.length === 0
-    for (let attempt = 1; !handled && attempt <= this.options.attempts; attempt++) {
-      if (attempt > 1) {
-        this.#metrics.retries.inc({ group: this.options.groupId, topic: messages[0]?.topic ?? '' })
-        await sleep(backoffMs(attempt - 1, this.options.backoff), undefined, { signal: this.#abort.signal }).catch(() => undefined)
-        if (this.#abort.signal.aborted) return
-      }
+    if (!handled) {
+      const first = messages[0] as WireMessage
       try {
-        const first = messages[0] as WireMessage
-        await inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records, this.#abort.signal))
+        await retry(() => inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records, this.#abort.signal)), {
+          ...this.#retryOptions(first.topic),
+          onRetry: (error, attempt) => {
+            this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')
+            this.#metrics.retries.inc({ group: this.options.groupId, topic: first.topic })
+          },
+        })
         handled = true
       } catch (error) {
-        if (!this.#abort.signal.aborted) this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')
+        if (this.#abort.signal.aborted) return
+        this.#logger.warn({ err: error, records: records.length, attempt: this.options.attempts }, 'batch handler failed; handling its records one by one')
       }
     }
     for (const message of messages) {

@@ -34,6 +34,13 @@ export interface SendOptions {
   headers?: Record<string, string>
 }
 
+export interface SendManyOptions<T> {
+  /** The key of each record; default: the topic definition's key. */
+  keyOf?: (value: T) => string | undefined
+  /** Headers every record of the call carries. */
+  headers?: Record<string, string>
+}
+
 export interface CloseReport {
   delivered: number
   /** Records that were still unacknowledged at the deadline, rejected with TACKLE_CLIENT_CLOSED. */
@@ -181,6 +188,67 @@ export class TackleProducer {
     return sent
   }
 
+  /**
+   * Many records of one topic, as one call: every value is validated and serialized before any is
+   * buffered (a bad one rejects the call, naming its index, and nothing is sent), then all are
+   * handed over in order. Resolves with each record's metadata, in the order given, once every one
+   * is acknowledged; rejects with the first failure once every record has settled. One span and
+   * one metrics update per call, not per record; the records carry the call's trace context.
+   */
+  sendMany<T> (topic: TopicDefinition<T>, values: readonly T[], options: SendManyOptions<T> = {}): Promise<RecordMetadata[]> {
+    const prepared: Prepared[] = []
+    const headers: Record<string, string> = { ...options.headers }
+    const span = startSendSpan(topic.name, headers)
+    try {
+      for (let i = 0; i < values.length; i++) {
+        try {
+          prepared.push(this.#prepare(topic, values[i] as T, { headers, key: options.keyOf?.(values[i] as T) }))
+        } catch (error) {
+          if (error instanceof ClientError) throw new ClientError(error.code, `sendMany: value ${i}: ${error.message}`, { topic: topic.name, cause: error, canRetry: error.canRetry, paths: error.paths.map(path => `/${i}${path}`) })
+          throw error
+        }
+      }
+    } catch (error) {
+      endSpan(span, error)
+      return Promise.reject(error)
+    }
+    if (prepared.length === 0) {
+      endSpan(span)
+      return Promise.resolve([])
+    }
+    this.#metrics.sent.inc({ client_id: this.options.clientId, topic: topic.name }, prepared.length)
+    const started = performance.now()
+    const done = new Promise<RecordMetadata[]>((resolve, reject) => {
+      const results = new Array<RecordMetadata>(prepared.length)
+      let left = prepared.length
+      let failure: ClientError | undefined
+      const settle = () => {
+        if (--left > 0) return
+        if (failure) reject(failure)
+        else resolve(results)
+      }
+      const fail = (error: ClientError) => { failure ??= error; settle() }
+      void (async () => {
+        for (const [i, record] of prepared.entries()) {
+          try {
+            if (this.#bufferedBytes + record.bytes > this.options.maxBufferBytes) await this.#awaitRoom(record.bytes, topic.name)
+            if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic: topic.name })
+          } catch (error) {
+            // Those already handed over are delivered; these never were.
+            for (let rest = i; rest < prepared.length; rest++) fail(error as ClientError)
+            return
+          }
+          this.#push(record, metadata => { results[i] = metadata; settle() }, fail)
+        }
+      })()
+    })
+    done.then(at => {
+      this.#metrics.ackLatency.observe({ client_id: this.options.clientId }, (performance.now() - started) / 1000)
+      endSpan(span, undefined, { 'messaging.batch.message_count': at.length })
+    }, error => endSpan(span, error))
+    return done
+  }
+
   #prepare<T> (topic: TopicDefinition<T>, value: T, options: SendOptions): Prepared {
     if (this.#closing !== undefined) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer is closed', { topic: topic.name })
     const valid = topic.validate(value)
@@ -202,16 +270,19 @@ export class TackleProducer {
     if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic: prepared.topic })
     this.#metrics.sent.inc({ client_id: this.options.clientId, topic: prepared.topic })
     const started = performance.now()
-    const metadata = await new Promise<RecordMetadata>((resolve, reject) => {
-      this.#queue.push({ ...prepared, enqueuedAt: Date.now(), resolve, reject })
-      this.#queuedBytes += prepared.bytes
-      this.#bufferedBytes += prepared.bytes
-      this.#unsettled++
-      this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
-      this.#schedule()
-    })
+    const metadata = await new Promise<RecordMetadata>((resolve, reject) => this.#push(prepared, resolve, reject))
     this.#metrics.ackLatency.observe({ client_id: this.options.clientId }, (performance.now() - started) / 1000)
     return metadata
+  }
+
+  /** Into the queue, settled through the callbacks: no promise of its own. */
+  #push (prepared: Prepared, resolve: Pending['resolve'], reject: Pending['reject']): void {
+    this.#queue.push({ ...prepared, enqueuedAt: Date.now(), resolve, reject })
+    this.#queuedBytes += prepared.bytes
+    this.#bufferedBytes += prepared.bytes
+    this.#unsettled++
+    this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
+    this.#schedule()
   }
 
   async #awaitRoom (bytes: number, topic: string): Promise<void> {

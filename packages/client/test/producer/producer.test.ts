@@ -189,3 +189,43 @@ test('unsafeAcks should need unsafeDisableIdempotence, and only take 0 or 1', ()
   assert.equal(resolveProducerOptions({ bootstrapBrokers: ['127.0.0.1:1'], unsafeAcks: 1, unsafeDisableIdempotence: true }).unsafeAcks, 1)
   assert.equal(resolveProducerOptions({ bootstrapBrokers: ['127.0.0.1:1'] }).unsafeAcks, undefined, 'acks=all by default')
 })
+
+test('sendMany should deliver many records in one call, in order per key, with one metrics update and each record\'s offset', async (t) => {
+  const topic = await topicFor(t)
+  const registry = new Registry()
+  const p = producer(t, { registry })
+  const values = Array.from({ length: 3000 }, (_, i) => ({ id: `m${i % 11}:${i}`, n: i }))
+  const [first, second] = await Promise.all([p.sendMany(topic, values.slice(0, 1500)), p.sendMany(topic, values.slice(1500))])
+  const metadata = [...first, ...second]
+  assert.equal(metadata.length, 3000)
+  const acked = metadata.map((at, i) => ({ value: values[i]?.id as string, partition: at.partition, offset: at.offset }))
+  const report = checkSequences(acked, await readAll(brokers, topic.name, { expected: 3000 }), v => ({ producer: v.split(':')[0] as string, sequence: Number(v.split(':')[1]) }))
+  assert.deepEqual({ lost: report.lost.length, duplicated: report.duplicated.length, reordered: report.reordered.length, inconsistent: report.inconsistent.length }, { lost: 0, duplicated: 0, reordered: 0, inconsistent: 0 })
+  assert.match(await registry.getSingleMetricAsString('tackle_producer_records_sent_total'), new RegExp(`topic="${topic.name}"\\} 3000`))
+  assert.match(await registry.getSingleMetricAsString('tackle_producer_ack_latency_seconds'), /tackle_producer_ack_latency_seconds_count\{client_id="tackle-producer"\} 2$/m, 'one latency sample per call')
+  assert.deepEqual(await p.sendMany(topic, []), [])
+})
+
+test('sendMany should reject the whole call before sending anything when one value is invalid, naming its index', async (t) => {
+  const topic = await topicFor(t, 1)
+  const p = producer(t)
+  await assert.rejects(p.sendMany(topic, [{ id: 'a', n: 1 }, { id: 'b', n: -1 }, { id: 'c', n: 3 }]), (error: Error & { code?: string, paths?: string[] }) => {
+    assert.equal(error.code, 'TACKLE_CLIENT_INVALID_VALUE')
+    assert.match(error.message, /^sendMany: value 1: /)
+    assert.deepEqual(error.paths, ['/1/n'])
+    return true
+  })
+  await p.flush()
+  assert.equal((await readAll(brokers, topic.name, { idleMs: 1500 })).length, 0, 'nothing reached Kafka')
+})
+
+test('sendMany should wait for room in a buffer smaller than the call and deliver everything, and reject what finds no room', async (t) => {
+  const topic = await topicFor(t, 3)
+  const waiting = producer(t, { maxBufferBytes: 4096, maxRecordBytes: 1024 })
+  const values = Array.from({ length: 300 }, (_, i) => ({ id: `w:${i}`.padEnd(200, '.'), n: i }))
+  assert.equal((await waiting.sendMany(topic, values)).length, 300)
+  assert.equal((await readAll(brokers, topic.name, { expected: 300 })).length, 300)
+  const rejecting = producer(t, { maxBufferBytes: 2048, maxRecordBytes: 1024, onBufferFull: 'reject', lingerMs: 200 })
+  await assert.rejects(rejecting.sendMany(topic, values.slice(0, 20)), (error: Error & { code?: string }) => error.code === 'TACKLE_CLIENT_BUFFER_FULL')
+  assert.equal((await rejecting.close({ timeoutMs: 10_000 })).undelivered, 0, 'what was handed over before the buffer filled was delivered')
+})

@@ -5,8 +5,7 @@
 // is the receiver refusing the batch, which the consumer then tries record by record, so one bad
 // event ends in the DLQ alone.
 import { createHash, createHmac } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { backoffMs, type BackoffOptions } from '@tackle/client'
+import { retry, type BackoffOptions } from '@tackle/client'
 import type { Logger } from 'pino'
 import type { PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
@@ -71,35 +70,49 @@ export function webhookDestination (config: WebhookConfig, options: WebhookOptio
       if (events.length === 0) return
       const body = JSON.stringify({ batch: events, sentAt: new Date(now()).toISOString() })
       const started = now()
-      for (let attempt = 1; ; attempt++) {
-        let problem: string
-        let wait: number | undefined
-        try {
+      let tries = 0
+      try {
+        await retry(async attempt => {
+          tries = attempt
           const answer = await post(body, events, signal)
           if (answer.status >= 200 && answer.status < 300) return
-          const said = answer.text.slice(0, 200).replace(/\s+/g, ' ').trim()
           if (!isTransientStatus(answer.status)) {
+            const said = answer.text.slice(0, 200).replace(/\s+/g, ' ').trim()
             throw new PipelineError(PipelineErrorCodes.DESTINATION_REJECTED, `webhook ${config.name} answered ${answer.status} to ${events.length} events${said ? `: ${said}` : ''}`)
           }
-          problem = `answered ${answer.status}`
-          wait = retryAfterMs(answer.retryAfter, now())
-        } catch (error) {
-          if (error instanceof PipelineError || signal.aborted) throw error
-          problem = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable (${errorText(error)})`
-        }
-        wait ??= backoffMs(attempt, BACKOFF)
-        if (config.maxRetryMs !== undefined && now() + wait - started > config.maxRetryMs) {
-          throw new PipelineError(PipelineErrorCodes.DESTINATION_FAILED, `webhook ${config.name} ${problem}; gave up after ${attempt} tries in ${Math.round((now() - started) / 1000)} s (maxRetryMs ${config.maxRetryMs})`)
-        }
-        options.logger?.warn({ destination: config.name, attempt, waitMs: wait, events: events.length }, `webhook ${problem}; trying again, the events wait in Kafka`)
-        await sleep(wait, undefined, { signal })
+          throw new TransientAnswer(answer.status, answer.retryAfter)
+        }, {
+          attempts: Infinity,
+          backoff: BACKOFF,
+          signal,
+          deadlineMs: config.maxRetryMs,
+          canRetry: error => !(error instanceof PipelineError),
+          delayMs: error => error instanceof TransientAnswer ? retryAfterMs(error.retryAfter, now()) : undefined,
+          onRetry: (error, attempt, waitMs) => options.logger?.warn({ destination: config.name, attempt, waitMs, events: events.length }, `webhook ${problemOf(error, timeoutMs)}; trying again, the events wait in Kafka`),
+        })
+      } catch (error) {
+        if (error instanceof PipelineError || signal.aborted) throw error
+        throw new PipelineError(PipelineErrorCodes.DESTINATION_FAILED, `webhook ${config.name} ${problemOf(error, timeoutMs)}; gave up after ${tries} tries in ${Math.round((now() - started) / 1000)} s (maxRetryMs ${config.maxRetryMs})`, { cause: error })
       }
     },
     async close () {},
   }
 }
 
-function errorText (error: unknown): string {
+/** A 5xx, 408 or 429: the receiver's trouble, tried again. */
+class TransientAnswer extends Error {
+  readonly status: number
+  readonly retryAfter: string | null
+  constructor (status: number, retryAfter: string | null) {
+    super(`answered ${status}`)
+    this.status = status
+    this.retryAfter = retryAfter
+  }
+}
+
+function problemOf (error: unknown, timeoutMs: number): string {
+  if (error instanceof TransientAnswer) return error.message
+  if ((error as Error)?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`
   const cause = (error as { cause?: { code?: string, message?: string } })?.cause
-  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error)
+  return `unreachable (${cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error)})`
 }

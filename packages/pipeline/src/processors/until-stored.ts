@@ -3,21 +3,11 @@
 // TACKLE_PIPELINE_STORE_FAILED is tried again, with backoff, for as long as it takes; the
 // partition waits, the events stay in Kafka, and lag shows the outage. Only closing stops it
 // (the consumer's signal; the records are then left uncommitted, for the next run).
-import { setTimeout as sleep } from 'node:timers/promises'
-import { backoffMs, type BackoffOptions } from '@tackle/client'
+import { retry, type BackoffOptions } from '@tackle/client'
 import { PipelineErrorCodes } from '../errors.ts'
 
 const STORE_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 10_000, multiplier: 2, jitter: 0.2 }
 
-export async function untilStored<T> (write: () => Promise<T>, signal: AbortSignal, onRetry: (error: unknown, attempt: number) => void = () => undefined, backoff = STORE_BACKOFF): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write()
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== PipelineErrorCodes.STORE_FAILED || signal.aborted) throw error
-      onRetry(error, attempt)
-      await sleep(backoffMs(attempt, backoff), undefined, { signal }).catch(() => undefined)
-      if (signal.aborted) throw error
-    }
-  }
+export function untilStored<T> (write: () => Promise<T>, signal: AbortSignal, onRetry: (error: unknown, attempt: number) => void = () => undefined, backoff = STORE_BACKOFF): Promise<T> {
+  return retry(write, { attempts: Infinity, backoff, signal, canRetry: error => (error as { code?: unknown }).code === PipelineErrorCodes.STORE_FAILED, onRetry })
 }
