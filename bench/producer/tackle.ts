@@ -1,18 +1,7 @@
-// Tackle's producer at its safe defaults (idempotent, acks=all), compression off like every peer:
-// an app keeping `window` sends outstanding.
-import { Registry } from 'prom-client'
-import Type from 'typebox'
-import { TackleProducer, defineTopic } from '@tackle/client'
-import { peakRss, summarize, values } from '../stats.ts'
+// Tackle's producer through send(): an app keeping `window` sends outstanding.
+import { summarize } from '../stats.ts'
+import { latencies, pool, producer, records, rss, size, topic } from './tackle-setup.ts'
 
-const [brokers, topicName, recordsText, sizeText] = process.argv.slice(2) as [string, string, string, string]
-const records = Number(recordsText)
-const size = Number(sizeText)
-const pool = values(1024, size)
-const topic = defineTopic<Buffer>({ name: topicName, schema: Type.Unknown(), serde: { contentType: 'application/octet-stream', serialize: b => b, deserialize: b => b } })
-const producer = new TackleProducer({ bootstrapBrokers: brokers.split(','), compression: 'none', registry: new Registry() })
-const latencies = new Float64Array(records)
-const rss = peakRss()
 const window = 4_000
 let next = 0
 const started = performance.now()

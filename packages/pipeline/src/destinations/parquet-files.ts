@@ -12,6 +12,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import type { Logger } from 'pino'
 import type { PipelineEvent } from '../event.ts'
 import { PipelineError, PipelineErrorCodes } from '../errors.ts'
+import { storableCopy } from '../store/storable-copy.ts'
 import type { Destination, FilesConfig } from './destination.ts'
 
 const STAGED = 'staged_events'
@@ -36,8 +37,8 @@ const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`
 const COLUMNS = `json_extract_string(doc, '$.messageId') AS message_id, json_extract_string(doc, '$.writeKey') AS write_key,
   json_extract_string(doc, '$.type') AS type, json_extract_string(doc, '$.event') AS event,
   json_extract_string(doc, '$.userId') AS user_id, json_extract_string(doc, '$.anonymousId') AS anonymous_id,
-  CAST(json_extract_string(doc, '$.timestamp') AS TIMESTAMPTZ) AS timestamp,
-  CAST(json_extract_string(doc, '$.receivedAt') AS TIMESTAMPTZ) AS received_at,
+  TRY_CAST(json_extract_string(doc, '$.timestamp') AS TIMESTAMPTZ) AS timestamp,
+  TRY_CAST(json_extract_string(doc, '$.receivedAt') AS TIMESTAMPTZ) AS received_at,
   json_extract(doc, '$.properties') AS properties, json_extract(doc, '$.traits') AS traits,
   json_extract(doc, '$.context') AS context, json_extract_string(doc, '$.source') AS source`
 
@@ -78,6 +79,12 @@ export async function filesDestination (config: FilesConfig, options: FilesDesti
     mkdirSync(join(dir, `day=${hour.slice(0, 10)}`), { recursive: true, mode: 0o700 })
     const temporary = `${file}.${process.pid}.tmp`
     const staged = `SELECT ${COLUMNS}, 1 AS rank_source FROM ${STAGED} WHERE hour = ${sqlText(hour)}`
+    // A file that cannot be read (not ours, cut short) would stop its hour for ever: it is kept aside, and the hour written anew.
+    if (existsSync(file) && !await connection.run(`SELECT count(*) FROM read_parquet(${sqlText(file)})`).then(() => true, () => false)) {
+      const aside = `${file}.unreadable-${now()}`
+      renameSync(file, aside)
+      options.logger?.error({ destination: config.name, file, keptAs: aside }, 'an hour\'s Parquet file could not be read; it was kept aside and the hour is written anew from what is staged')
+    }
     const union = existsSync(file) ? `SELECT *, 0 AS rank_source FROM read_parquet(${sqlText(file)}) UNION ALL BY NAME ${staged}` : staged
     // The row already in the file wins: a file's rows never change once written.
     await connection.run(`COPY (SELECT * EXCLUDE (rank_source) FROM (${union}) QUALIFY row_number() OVER (PARTITION BY write_key, message_id ORDER BY rank_source) = 1 ORDER BY received_at, write_key, message_id) TO ${sqlText(temporary)} (FORMAT parquet, COMPRESSION zstd)`)
@@ -116,7 +123,9 @@ export async function filesDestination (config: FilesConfig, options: FilesDesti
     flush,
     async deliver (events) {
       if (events.length === 0) return
-      const unique = [...new Map(events.map(e => [`${e.writeKey}\0${e.messageId}`, e])).values()]
+      // As the store does for failure records: text DuckDB's JSON cannot hold (a lone surrogate)
+      // becomes U+FFFD, so no event a producer put on the topic can stop its hour's file.
+      const unique = [...new Map(events.map(e => storableCopy(e) as PipelineEvent).map(e => [`${e.writeKey}\0${e.messageId}`, e])).values()]
       await serial(async () => {
         await connection.run('BEGIN TRANSACTION')
         try {

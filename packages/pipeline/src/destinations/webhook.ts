@@ -51,8 +51,14 @@ export interface WebhookOptions {
 export function webhookDestination (config: WebhookConfig, options: WebhookOptions = {}): Destination {
   const now = options.now ?? Date.now
   const timeoutMs = config.timeoutMs ?? 10_000
-  const post = async (body: string, events: readonly PipelineEvent[], signal: AbortSignal): Promise<{ status: number, retryAfter: string | null, text: string }> => {
+  // fetch refuses a URL with credentials in it: they go as Basic auth instead.
+  const target = new URL(config.url)
+  const basic = target.username || target.password ? `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}` : undefined
+  target.username = ''
+  target.password = ''
+  const post = async (body: string, events: readonly PipelineEvent[], signal: AbortSignal): Promise<{ status: number, retryAfter: string | null, location: string | null, text: string }> => {
     const headers: Record<string, string> = {
+      ...(basic === undefined ? {} : { authorization: basic }),
       ...config.headers,
       'content-type': 'application/json',
       'user-agent': 'tackle-webhook/0.1',
@@ -60,9 +66,10 @@ export function webhookDestination (config: WebhookConfig, options: WebhookOptio
       'x-tackle-batch-id': batchId(events),
     }
     if (config.secret !== undefined) headers['x-tackle-signature'] = webhookSignature(config.secret, Math.floor(now() / 1000), body)
-    const response = await fetch(config.url, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), redirect: 'error' })
+    // A redirect is answered as it is, and refused below: a POST's body does not survive every kind.
+    const response = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), redirect: 'manual' })
     const text = await response.text().catch(() => '')
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), text }
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), location: response.headers.get('location'), text }
   }
   return {
     name: config.name,
@@ -77,7 +84,9 @@ export function webhookDestination (config: WebhookConfig, options: WebhookOptio
           const answer = await post(body, events, signal)
           if (answer.status >= 200 && answer.status < 300) return
           if (!isTransientStatus(answer.status)) {
-            const said = answer.text.slice(0, 200).replace(/\s+/g, ' ').trim()
+            const said = answer.status >= 300 && answer.status < 400
+              ? `redirects are not followed; set url to the address it names (${answer.location ?? 'none given'})`
+              : answer.text.slice(0, 200).replace(/\s+/g, ' ').trim()
             throw new PipelineError(PipelineErrorCodes.DESTINATION_REJECTED, `webhook ${config.name} answered ${answer.status} to ${events.length} events${said ? `: ${said}` : ''}`)
           }
           throw new TransientAnswer(answer.status, answer.retryAfter)

@@ -4,7 +4,7 @@
 // restart, and no temporary file left where readers look.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -90,4 +90,28 @@ test('a second process writing the same directory should be refused, naming the 
   const { stdout } = await promisify(execFile)(process.execPath, ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script], { timeout: 30_000 })
   assert.match(stdout, /^TACKLE_PIPELINE_DESTINATION_FAILED files destination lake: cannot open its staging file .*; only one process may write /)
   assert.ok(stdout.includes(dir))
+})
+
+test('the files destination should write an hour whose events hold a time no column can take or text DuckDB cannot hold, and set aside a file it cannot read', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tackle-files-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const nine = hourFile(dir, '2026-12-03T09')
+  mkdirSync(join(dir, 'day=2026-12-03'), { recursive: true })
+  writeFileSync(nine, 'not parquet at all')
+  const files = await filesDestination({ name: 'lake', type: 'files' }, { defaultDir: dir, now: () => Date.parse('2026-12-03T12:00:00Z') })
+  t.after(() => files.close())
+  // Straight onto the topic, an event's timestamp is any string: the schema does not check it.
+  await files.deliver([
+    { ...event('odd', '2026-12-03T09:10:00.000Z'), timestamp: 'yesterday-ish' },
+    event('fine', '2026-12-03T09:20:00.000Z'),
+    event('lone', '2026-12-03T09:30:00.000Z', { ['k\ud800']: 'half a pair \udc00', nul: 'a\u0000b' }),
+  ], new AbortController().signal)
+  const instance = await DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  t.after(() => { connection.closeSync(); instance.closeSync() })
+  const rows = (await connection.runAndReadAll(`SELECT message_id, CAST(timestamp AS VARCHAR) AS timestamp FROM read_parquet('${nine}') ORDER BY message_id`)).getRowObjectsJS()
+  assert.deepEqual(rows, [{ message_id: 'fine', timestamp: '2026-12-03 09:20:00+00' }, { message_id: 'lone', timestamp: '2026-12-03 09:30:00+00' }, { message_id: 'odd', timestamp: null }])
+  const lone = (await connection.runAndReadAll(`SELECT CAST(properties AS VARCHAR) AS p FROM read_parquet('${nine}') WHERE message_id = 'lone'`)).getRowObjectsJS()
+  assert.deepEqual(JSON.parse(String(lone[0]?.p)), { 'k\ufffd': 'half a pair \ufffd', nul: 'a\ufffdb' }, 'what DuckDB cannot hold is U+FFFD, the rest kept')
+  assert.ok(readdirSync(join(dir, 'day=2026-12-03')).some(name => name.startsWith('events-2026-12-03T09.parquet.unreadable-')), 'the unreadable file was kept aside')
 })

@@ -128,3 +128,18 @@ test('a webhook should refuse at once on a 4xx, quoting the receiver, and stop w
   await assert.rejects(unreachable.deliver([event(1)], abort.signal))
   assert.ok(Date.now() - started < 5_000, 'closing the consumer ends the wait')
 })
+
+test('a webhook should send a URL\'s credentials as Basic auth, and refuse a redirect, naming where it points', async (t) => {
+  const server = await receiver(t, [res => res.writeHead(308, { location: 'https://new.example/hook' }).end()])
+  const withCredentials = server.url.replace('http://', 'http://crm%40acme:s3cr%3At@')
+  const webhook = webhookDestination({ name: 'moved', type: 'webhook', url: withCredentials })
+  await assert.rejects(webhook.deliver([event(1)], new AbortController().signal), (error: { code?: string, message: string }) => {
+    assert.equal(error.code, PipelineErrorCodes.DESTINATION_REJECTED)
+    assert.equal(error.message, 'webhook moved answered 308 to 1 events: redirects are not followed; set url to the address it names (https://new.example/hook)')
+    return true
+  })
+  assert.equal(server.received.length, 1, 'not followed, not retried')
+  assert.equal(server.received[0]?.headers.authorization, `Basic ${Buffer.from('crm@acme:s3cr:t').toString('base64')}`)
+  await webhook.deliver([event(2)], new AbortController().signal)
+  assert.equal(server.received.length, 2)
+})
