@@ -33,12 +33,13 @@ Examples:
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a part failed to start, 2 cannot reach the cluster, 64 bad configuration.`)
     .action(async (flags: CommonFlags) => {
       const context = await commandContext(flags)
+      // Settings first: a wrong one is refused before any Kafka node is started for it.
+      const settings = await pipelineSettings(context.config, context.env)
       const configured = flags.brokers ?? context.env.KAFKA_BROKERS ?? context.config.brokers
       const started = configured === undefined ? (await bringUp(flags, false)).started : []
       const brokers = await context.brokers()
       const bootstrapBrokers = brokers.bootstrap.split(',')
       const security = context.security()
-      const settings = await pipelineSettings(context.config, context.env)
       const logger = pino({ level: context.env.TACKLE_LOG_LEVEL ?? 'warn' }, pino.destination(2))
 
       // One Analytics over the pipeline's store: the collector's flags and the dashboard share its experiments.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -55,6 +55,12 @@ test('destination replay should refuse a time it cannot read, and a config whose
   const bad = await runTackle(['destination', 'list', '--brokers', bootstrap], { env: { TACKLE_CONFIG: config } })
   assert.equal(bad.code, 64, bad.stderr)
   assert.match(bad.stderr, /pipeline\.destinations\[0\]\.url: must match pattern "\^https\?:\/\/"/)
+  // tackle start refuses it before it starts any Kafka node.
+  const kafkaDir = join(dir, 'kafka')
+  const start = await runTackle(['start', '--dir', kafkaDir], { env: { TACKLE_CONFIG: config, TACKLE_DATA_DIR: join(dir, 'data') } })
+  assert.equal(start.code, 64, start.stderr)
+  assert.match(start.stderr, /pipeline\.destinations\[0\]\.url/)
+  assert.equal(existsSync(join(kafkaDir, 'cluster.json')), false, 'no cluster was started')
   writeFileSync(config, JSON.stringify({ pipeline: { destinations: [{ name: 'crm', type: 'webhook', url: 'https://crm.example/hook' }] } }))
   const unknown = await runTackle(['destination', 'replay', 'nowhere', '--from', '2026-12-01T00:00:00Z', '--brokers', bootstrap, '--yes'], { env: { TACKLE_CONFIG: config } })
   assert.equal(unknown.code, 64, unknown.stderr)
