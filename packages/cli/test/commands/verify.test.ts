@@ -12,11 +12,11 @@ test('verify --json should print exactly one verdict object, exit 0 when valid, 
   const { cluster } = await sharedTestCluster()
   const dir = await mkdtemp(join(tmpdir(), 'tackle-verify-report-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const run = await runTackle(['verify', '--dir', cluster.dir, '--faults', 'kill-leader', '--episodes', '1', '--duration', '2', '--json', '--report', dir])
+  const run = await runTackle(['verify', '--dir', cluster.dir, '--faults', 'pause', '--episodes', '1', '--duration', '2', '--json', '--report', dir])
   assert.equal(run.code, 0, run.stderr)
   const verdict = JSON.parse(run.stdout) as Record<string, unknown>
   for (const key of ['config', 'faults', 'episodes', 'acked', 'lost', 'duplicated', 'reordered', 'inconsistent', 'skipped', 'recoveryMsP50', 'recoveryMsMax', 'valid']) assert.ok(key in verdict, `JSON has ${key}`)
-  assert.deepEqual([verdict.config, verdict.faults, verdict.episodes, verdict.lost, verdict.valid], ['safe', ['kill-leader'], 1, 0, true])
+  assert.deepEqual([verdict.config, verdict.faults, verdict.episodes, verdict.lost, verdict.valid], ['safe', ['pause'], 1, 0, true])
   assert.match(await readFile(join(dir, 'timeline.svg'), 'utf8'), /<svg/)
   const events = (await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n').map(l => (JSON.parse(l) as { type: string }).type)
   assert.ok(events.includes('episode') && events.includes('send') && events.includes('final-read'))

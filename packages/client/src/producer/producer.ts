@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { Producer, stringSerializer, type MessageToProduce } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 import { defaultLogger } from '../logger.ts'
-import { ClientError, ClientErrorCodes, kafkaErrorNames, type ClientErrorCode } from '../errors.ts'
+import { ClientError, ClientErrorCodes, errorChain, kafkaErrorNames, type ClientErrorCode } from '../errors.ts'
 import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
 import { backoffMs, retriesWithin } from '../retry.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
@@ -82,6 +82,9 @@ const FATAL: Record<string, ClientErrorCode> = {
 
 /** Errors that mean the client's idea of a partition's leader is out of date. */
 const STALE_LEADER = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE'])
+
+/** @platformatic/kafka's UserError: the request was wrong (an unknown topic), no retry or spool will help. */
+const WIRE_USER_ERROR = 'PLT_KFK_USER'
 
 const PARTITION_COUNT_MAX_AGE_MS = 60_000
 const METADATA_RETRIES = 4
@@ -372,9 +375,10 @@ export class TackleProducer {
         count = await this.#partitionCount(topic)
       } catch (cause) {
         const refusal = connectionRefusal(cause)
-        // No metadata at all means no broker answered: the spool's case. An unknown topic is not.
+        // No metadata at all means no broker answered: the spool's case. An unknown topic is not:
+        // the wire library reports it as a user error (its code, not its message, says so).
         if (refusal) this.#fail(records, refusal.code, refusal.message, cause)
-        else if (this.#spool && !/Unknown topic/.test((cause as Error).message)) await this.#toSpool(records)
+        else if (this.#spool && !errorChain(cause).some(e => e.code === WIRE_USER_ERROR)) await this.#toSpool(records)
         else this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
         continue
       }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka'
 import { sharedTestCluster } from '@tackle/local-kafka/testing'
@@ -96,6 +99,19 @@ test('send should fail fast and typed for a topic that does not exist, not hang'
     assert.match(error.message, /cannot be produced to/)
     return true
   })
+})
+
+test('send with a spool should still fail fast for a topic that does not exist, spooling nothing', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tackle-spool-missing-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const p = producer(t, { spool: { dir } })
+  const missing = defineTopic({ name: testTopicName('missing'), schema: Value })
+  await assert.rejects(p.send(missing, { id: 'a', n: 1 }), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'TACKLE_CLIENT_FATAL')
+    assert.match(error.message, /cannot be produced to/)
+    return true
+  })
+  assert.equal(await p.spooledRecords(), 0, 'an unknown topic is not an unreachable cluster')
 })
 
 test('send should reject with buffer-full when asked to rather than wait', async (t) => {
