@@ -14,7 +14,7 @@ import { startDestinations, type DestinationService } from './destinations/desti
 import type { FailedEvent, PipelineEvent } from './event.ts'
 import { enricher, enrichmentRules, type EnrichmentSettings } from './processors/enrich-event.ts'
 import { defaultPiiRules, type PiiRules } from './processors/pii.ts'
-import { startEventProcessor, startFailureRecorder } from './processors/store-events.ts'
+import { prepare, startEventProcessor, startFailureRecorder } from './processors/store-events.ts'
 import { TrackingPlans, type TrackingPlan } from './processors/tracking-plan.ts'
 import type { EventStore } from './store/event-store.ts'
 import { openStore } from './store/open-store.ts'
@@ -90,8 +90,9 @@ export async function startProcessorService (options: ProcessorServiceOptions): 
     if (options.producer === undefined) closers.push(() => producer.close({ timeoutMs: 30_000 }))
     const groupPrefix = options.groupPrefix ?? 'tackle'
     const groups = [`${groupPrefix}.store`, `${groupPrefix}.failures`]
+    const rules = { plans, pii: { ...defaultPiiRules, ...options.pii }, enrich: enricher(enrichmentRules(options.enrichment)) }
     const processor = await startEventProcessor({
-      ...common, topics: options.topics, store, producer, plans, pii: { ...defaultPiiRules, ...options.pii }, enrich: enricher(enrichmentRules(options.enrichment)), groupId: groups[0] as string,
+      ...common, ...rules, topics: options.topics, store, producer, groupId: groups[0] as string,
       onStored: (events, storedAt) => stats.recordStored(events, storedAt),
     })
     closers.push(() => processor.close())
@@ -99,6 +100,7 @@ export async function startProcessorService (options: ProcessorServiceOptions): 
     closers.push(() => recorder.close())
     const destinations = await startDestinations({
       ...common, topics: options.topics, groupPrefix, destinations: options.destinations ?? [],
+      prepare: event => { const checked = prepare(event, rules); return 'event' in checked ? checked.event : undefined },
       filesDir: options.destinationsDir ?? join(dirname(options.duckdbPath), 'destinations'),
     })
     closers.push(() => destinations.close())

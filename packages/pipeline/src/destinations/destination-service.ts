@@ -17,6 +17,12 @@ export interface DestinationServiceOptions {
   security: SecurityOptions | undefined
   topics: PipelineTopics
   destinations: readonly DestinationConfig[]
+  /**
+   * What the store's processor does to an event first (tracking plan, enrichment, privacy rules):
+   * a destination gets the event as stored, never what the rules drop; undefined for an event the
+   * plan refuses, which the store's processor records as failed and no destination gets.
+   */
+  prepare: (event: PipelineEvent) => PipelineEvent | undefined
   /** Where a files destination without a dir of its own writes: DIR/NAME. */
   filesDir: string
   groupPrefix?: string | undefined
@@ -87,7 +93,7 @@ export async function startDestinations (options: DestinationServiceOptions): Pr
         partitionConcurrency: config.type === 'webhook' ? config.concurrency ?? 2 : 1,
         registry: options.registry,
         logger: options.logger,
-        batchHandler: (records, signal) => destination.deliver(records.map(r => r.value), signal),
+        batchHandler: (records, signal) => destination.deliver(records.flatMap(r => options.prepare(r.value) ?? []), signal),
       })
       running.push({ config, destination, consumer, group })
       await consumer.start()

@@ -70,7 +70,7 @@ export async function startEventProcessor (options: EventProcessorOptions): Prom
  * The tracking plan's verdict, then enrichment and the privacy rules: an event to store, or a failure to record.
  * Whatever an event holds, it fails alone: an exception here is its failure, not the batch's.
  */
-function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'plans' | 'pii' | 'enrich'>): { event: PipelineEvent } | { failure: FailedEvent } {
+export function prepare (event: PipelineEvent, options: Pick<EventProcessorOptions, 'plans' | 'pii' | 'enrich'>): { event: PipelineEvent } | { failure: FailedEvent } {
   try {
     const verdict = options.plans.check(event)
     if (verdict?.mode === 'enforce') return { failure: failedAt('validate', `tracking plan: ${verdict.violations.join('; ')}`, event) }

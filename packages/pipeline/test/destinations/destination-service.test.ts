@@ -2,7 +2,8 @@
 // (503 with Retry-After, then a 400 for one bad event), a webhook that is down throughout, and a
 // files destination read back from Parquet. Each is its own consumer group: the store and the
 // healthy webhook get everything while the broken one lags; the bad event ends in the webhook's
-// own DLQ, alone.
+// own DLQ, alone. Every destination gets events as stored: privacy rules applied, plan refusals
+// delivered nowhere.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -53,6 +54,10 @@ test('destinations should each get every event through a group of their own: a w
   const filesDir = mkdtempSync(join(tmpdir(), 'tackle-lake-'))
   t.after(() => rmSync(filesDir, { recursive: true, force: true }))
   const pipeline = await createPipeline(t, {
+    // Destinations get events as the store does: what the privacy rules drop never leaves, and
+    // what the tracking plan refuses is delivered nowhere.
+    pii: { drop: ['password'] },
+    trackingPlans: { [WRITE_KEY]: { mode: 'enforce', events: { [`Refused ${tag}`]: { type: 'object', required: ['reason'] } } } },
     destinations: [
       { name: 'hook', type: 'webhook', url: hook.url, secret: 'whsec_0123456789abcdef', batchSize: 20, startAt: 'earliest' },
       { name: 'down', type: 'webhook', url: down.url, startAt: 'earliest' },
@@ -62,7 +67,10 @@ test('destinations should each get every event through a group of their own: a w
 
   // 30 through the collector now; 10 straight onto the topic as if received three hours ago, so
   // their hour is over and its file is written.
-  const batch = Array.from({ length: 30 }, (_, n) => ({ type: 'track', event: `Dest ${tag}`, userId: `u${n % 5}`, messageId: `${tag}-live-${n}`, properties: { n, ...(n === 17 ? { poison: true } : {}) } }))
+  const batch = [
+    ...Array.from({ length: 30 }, (_, n) => ({ type: 'track', event: `Dest ${tag}`, userId: `u${n % 5}`, messageId: `${tag}-live-${n}`, properties: { n, password: 'hunter2', ...(n === 17 ? { poison: true } : {}) } })),
+    { type: 'track', event: `Refused ${tag}`, userId: 'u0', messageId: `${tag}-refused`, properties: {} },
+  ]
   const sent = await fetch(`${pipeline.collector.url}/v1/batch`, { method: 'POST', headers: { authorization: basicAuth(WRITE_KEY), 'content-type': 'application/json' }, body: JSON.stringify({ batch }) })
   assert.equal(sent.status, 200)
   const oldAt = new Date(Date.now() - 3 * 3_600_000)
@@ -70,7 +78,7 @@ test('destinations should each get every event through a group of their own: a w
   await Promise.all(Array.from({ length: 10 }, (_, n) => producer.send(pipeline.topics.events, {
     messageId: `${tag}-old-${n}`, writeKey: WRITE_KEY, type: 'track', event: `Dest ${tag}`, userId: 'u-old', anonymousId: null,
     timestamp: oldAt.toISOString(), originalTimestamp: null, sentAt: null, receivedAt: oldAt.toISOString(),
-    properties: { n }, traits: {}, context: {}, source: 'segment', ip: null,
+    properties: { n, password: 'hunter2' }, traits: {}, context: {}, source: 'segment', ip: null,
   })))
 
   // The store is not held up by the webhook that is down, nor by the one answering 503.
@@ -82,6 +90,8 @@ test('destinations should each get every event through a group of their own: a w
   assert.equal(ids.length, 39, 'each good event once')
   assert.equal(new Set(ids).size, 39)
   assert.ok(!ids.includes(`${tag}-live-17`), 'the poison event was never accepted')
+  assert.ok(delivered().every(e => !('password' in e.properties)), 'the privacy rules applied before delivery')
+  assert.ok(!hook.batches.flat().some(e => e.messageId === `${tag}-refused`) && !down.batches.flat().length, 'the event the tracking plan refused went nowhere')
 
   const events = pipeline.topics.events.name
   const dead = await readAll(await testBrokers(), destinationNames(events, 'hook').dlqTopic, { expected: 1, timeoutMs: 60_000 })
@@ -97,7 +107,7 @@ test('destinations should each get every event through a group of their own: a w
   const committed = (await admin.committedOffsets([downGroup])).get(downGroup)?.get(events)
   const ends = (await admin.offsetsAt((await admin.partitions([events])).map(p => ({ topic: events, partition: p.partition })), 'latest')).get(events)
   const lag = [...(ends ?? new Map<number, bigint>())].reduce((sum, [partition, end]) => sum + end - (committed?.get(partition) ?? 0n), 0n)
-  assert.equal(lag, 40n, 'the down destination lags by every event')
+  assert.equal(lag, 41n, 'the down destination lags by every event on the topic, the refused one too')
 
   // The hour three hours ago is over: its Parquet file holds the 10 events, once each.
   const file = hourFile(filesDir, oldAt.toISOString().slice(0, 13))
@@ -106,10 +116,10 @@ test('destinations should each get every event through a group of their own: a w
   const connection = await instance.connect()
   let rows: Array<Record<string, unknown>> = []
   await until(`${file} to hold the 10 old events`, async () => {
-    rows = await connection.runAndReadAll(`SELECT message_id, event, user_id FROM read_parquet('${file}') ORDER BY message_id`).then(r => r.getRowObjectsJS(), () => [])
+    rows = await connection.runAndReadAll(`SELECT message_id, event, user_id, properties->>'$.password' AS password FROM read_parquet('${file}') ORDER BY message_id`).then(r => r.getRowObjectsJS(), () => [])
     return rows.length >= 10
   })
   assert.deepEqual(rows.map(r => r.message_id), Array.from({ length: 10 }, (_, n) => `${tag}-old-${n}`))
-  assert.ok(rows.every(r => r.event === `Dest ${tag}` && r.user_id === 'u-old'))
+  assert.ok(rows.every(r => r.event === `Dest ${tag}` && r.user_id === 'u-old' && r.password === null), 'as stored: no dropped property in the files either')
   connection.closeSync()
 })
