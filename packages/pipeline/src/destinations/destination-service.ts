@@ -3,6 +3,7 @@
 // DLQ, and its offsets move only after a delivery, so a crash redelivers (the webhook's batch id
 // and the files' dedupe absorb that). A new destination starts at the end of the topic unless its
 // config says earliest; `tackle destination replay` moves it back.
+import { join } from 'node:path'
 import { ClusterAdmin, ensureTopics, TackleConsumer, type SecurityOptions } from '@tackle/client'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
@@ -80,7 +81,7 @@ export async function startDestinations (options: DestinationServiceOptions): Pr
       await placeNewGroup(admin, group, events.name, config.startAt ?? 'latest')
       const destination = config.type === 'webhook'
         ? webhookDestination(config, { logger: options.logger })
-        : await filesDestination(config, { defaultDir: `${options.filesDir}/${config.name}`, logger: options.logger })
+        : await filesDestination(config, { defaultDir: join(options.filesDir, config.name), logger: options.logger })
       const consumer = new TackleConsumer<PipelineEvent>({
         bootstrapBrokers: options.bootstrapBrokers,
         security: options.security,
