@@ -10,11 +10,11 @@ export interface ProducerOptions {
   bootstrapBrokers: readonly string[]
   clientId: string
   compression: Compression
-  /** How long a record may wait for others to share its request. */
+  /** How long a record may wait for others to share its batch. */
   lingerMs: number
   /**
-   * A request carries at most this many bytes of records. Keyless records of one request share a
-   * partition, and a partition's batch must stay under the broker's message.max.bytes (1 MiB).
+   * A partition's batch closes at this many bytes of records; it must stay under the broker's
+   * message.max.bytes (1 MiB). A request carries one batch of each partition its broker leads.
    */
   batchBytes: number
   /** Records waiting for acknowledgement may hold at most this much memory. */

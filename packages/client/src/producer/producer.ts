@@ -1,27 +1,29 @@
 // The safe producer. Every send() resolves only once the cluster acknowledged it (acks=all,
-// idempotent), or rejects with a typed error. Records wait in a bounded buffer; one request is in
-// flight at a time, so a retried request can never overtake a later one, and @platformatic/kafka's
-// own retries (same producer id and sequence numbers, so the broker drops duplicates) do the
-// recovering, bounded by deliveryTimeoutMs.
+// idempotent), or rejects with a typed error. Records wait in a bounded buffer; each partition's
+// batches go out through the Sender, up to five in flight with sequence numbers the producer
+// owns (PartitionSequences), so a retried batch is deduplicated by the broker and never overtakes
+// a later one. Records the cluster cannot take go to the disk spool when one is configured.
 import { randomUUID } from 'node:crypto'
-import { Producer, stringSerializer, type MessageToProduce } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 import { defaultLogger } from '../logger.ts'
 import { ClientError, ClientErrorCodes, errorChain, kafkaErrorNames, type ClientErrorCode } from '../errors.ts'
 import { producerMetrics, type ProducerMetrics } from '../metrics.ts'
-import { backoffMs, retriesWithin } from '../retry.ts'
 import type { TopicDefinition } from '../topics/define-topic.ts'
-import { connectionRefusal, wireSecurity } from '../security.ts'
+import { connectionRefusal } from '../security.ts'
 import { endSpan, startSendSpan } from '../tracing.ts'
-import { defaultSpoolOptions, resolveProducerOptions, type ProducerOptions } from './options.ts'
+import { resolveProducerOptions, type ProducerOptions } from './options.ts'
 import { countFitting } from './batching.ts'
 import { partitionForKey } from './partitioner.ts'
+import { isSequenceError, Sender } from './sender.ts'
 import { Spool, type SpooledRecord } from './spool.ts'
+import { WireTransport, type ProduceTransport, type WireRecord } from './wire-transport.ts'
+import type { Batch } from './partition-sequences.ts'
 
 export interface RecordMetadata {
   topic: string
   /** -1 for a spooled record, whose partition is chosen when it is replayed. */
   partition: number
+  /** -1 when the broker answered that the record was already written without saying where (DUPLICATE_SEQUENCE_NUMBER), and for a spooled record. */
   offset: bigint
   /** Written to the disk spool while the cluster was unreachable; delivered when it returns. */
   spooled?: true
@@ -47,77 +49,63 @@ export interface CloseReport {
   undelivered: number
 }
 
-interface Pending {
+interface Pending extends WireRecord {
   topic: string
-  key: Buffer | undefined
-  value: Buffer
-  headers: Record<string, string>
   bytes: number
   enqueuedAt: number
+  /** Read back from the spool: a failure leaves it there rather than spooling it again. */
+  replayed: boolean
   resolve (metadata: RecordMetadata): void
   reject (error: ClientError): void
 }
 
-interface ProducedOffset {
-  topic: string
-  partition: number
-  offset: bigint
-}
+type Prepared = Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt' | 'replayed'>
 
-type Prepared = Omit<Pending, 'resolve' | 'reject' | 'enqueuedAt'>
-
-type WireProducer = Producer<Buffer, Buffer, string, string>
-
-/** Kafka errors that no retry will fix, and what they mean for the caller. */
-const FATAL: Record<string, ClientErrorCode> = {
-  MESSAGE_TOO_LARGE: ClientErrorCodes.TOO_LARGE,
-  RECORD_LIST_TOO_LARGE: ClientErrorCodes.TOO_LARGE,
-  TOPIC_AUTHORIZATION_FAILED: ClientErrorCodes.FATAL,
-  CLUSTER_AUTHORIZATION_FAILED: ClientErrorCodes.FATAL,
-  INVALID_RECORD: ClientErrorCodes.FATAL,
-  INVALID_TOPIC_EXCEPTION: ClientErrorCodes.FATAL,
-  UNKNOWN_TOPIC_OR_PARTITION: ClientErrorCodes.FATAL,
-  POLICY_VIOLATION: ClientErrorCodes.FATAL,
-}
-
-/** Errors that mean the client's idea of a partition's leader is out of date. */
-const STALE_LEADER = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REPLICA_NOT_AVAILABLE'])
+/** Kafka errors that mean the record can never be stored as it is. */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE'])
 
 /** @platformatic/kafka's UserError: the request was wrong (an unknown topic), no retry or spool will help. */
 const WIRE_USER_ERROR = 'PLT_KFK_USER'
 
 const PARTITION_COUNT_MAX_AGE_MS = 60_000
-const METADATA_RETRIES = 4
+
+export interface ProducerInternals {
+  /** The cluster, for a test's model broker; default: @platformatic/kafka's protocol layer. */
+  transport?: ProduceTransport
+}
 
 export class TackleProducer {
   readonly options: Readonly<ProducerOptions>
-  readonly #wire: WireProducer
+  readonly #transport: ProduceTransport
+  readonly #sender: Sender<Pending>
   readonly #metrics: ProducerMetrics
   readonly #logger: Logger
+  /** Records handed over whose partition is not chosen yet (their topic's metadata is being read, or the spool is busy). */
   #queue: Pending[] = []
-  /** Bytes of the records in #queue, kept as they come and go: summing on every send is quadratic. */
-  #queuedBytes = 0
+  #assigning = false
   #bufferedBytes = 0
   /** Handed over by send() and neither acknowledged nor failed yet. */
   #unsettled = 0
   /** send() calls waiting for room in a full buffer: handed over, not yet queued. */
   #waitingForRoom = 0
   #roomWaiters: Array<() => void> = []
-  #inFlight: Promise<void> | undefined
-  #linger: NodeJS.Timeout | undefined
-  #partitionCounts = new Map<string, { count: number, at: number }>()
+  #idleWaiters: Array<() => void> = []
   /** Set by the first close(): from then on no record is taken. */
   #closing: Promise<CloseReport> | undefined
   readonly #spool: Spool | undefined
+  /** Spool writes and replays, one at a time: a replay must not replace lines appended meanwhile. */
+  #spoolChain: Promise<void> = Promise.resolve()
   /** While true, records go to the spool instead of the cluster, until a replay empties it. */
   #spooling = false
+  #replaying = false
   #probe: NodeJS.Timeout | undefined
   #roundRobin = Math.floor(Math.random() * 1024)
   /** close() gave up waiting: nothing is queued any more. */
   #abandoned = false
   #delivered = 0
+  #lastStall = 0
 
-  constructor (options: Partial<ProducerOptions> & Pick<ProducerOptions, 'bootstrapBrokers'>) {
+  constructor (options: Partial<ProducerOptions> & Pick<ProducerOptions, 'bootstrapBrokers'>, internals: ProducerInternals = {}) {
     this.options = resolveProducerOptions(options)
     this.#metrics = producerMetrics(this.options.registry)
     this.#logger = (this.options.logger ?? defaultLogger()).child({ component: 'tackle-producer', clientId: this.options.clientId })
@@ -127,38 +115,39 @@ export class TackleProducer {
     if (this.options.unsafeAcks !== undefined) {
       this.#logger.warn({ acks: this.options.unsafeAcks }, 'acks is not all (unsafeAcks): an acknowledged record is lost if its leader fails before a follower copies it')
     }
-    const idempotent = !this.options.unsafeDisableIdempotence
-    this.#wire = new Producer({
+    this.#transport = internals.transport ?? new WireTransport({
       clientId: this.options.clientId,
-      bootstrapBrokers: [...this.options.bootstrapBrokers],
-      idempotent,
+      bootstrapBrokers: this.options.bootstrapBrokers,
       acks: this.options.unsafeAcks ?? -1,
       compression: this.options.compression,
-      timeout: this.options.requestTimeoutMs,
-      // Bounded, so that a request that cannot succeed ends within the delivery timeout instead
-      // of blocking the records behind it for ever.
-      retries: retriesWithin(this.options.deliveryTimeoutMs, this.options.backoff),
-      retryDelay: (_client, _operation, attempt, _retries, error) => {
-        // Refused credentials or TLS: spend the retries at once, so the send fails fast.
-        if (connectionRefusal(error)) return 0
-        // @platformatic/kafka 2.12 refreshes metadata between retries only after network errors,
-        // so after a leader moved (a broker restarting) every retry went to the old leader until
-        // the delivery timeout. Dropping its cache makes the next try ask who leads now.
-        if (kafkaErrorNames(error).some(name => STALE_LEADER.has(name))) this.#wire.clearMetadata()
-        this.#metrics.retries.inc({ client_id: this.options.clientId })
-        return backoffMs(attempt, this.options.backoff)
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      security: this.options.security,
+    })
+    this.#sender = new Sender<Pending>(this.#transport, {
+      idempotent: !this.options.unsafeDisableIdempotence,
+      lingerMs: this.options.lingerMs,
+      batchBytes: this.options.batchBytes,
+      backoff: this.options.backoff,
+    }, {
+      acked: (records, topic, partition, base) => this.#acked(records, topic, partition, base),
+      failed: (records, topic, error, written) => this.#failed(records, topic, error, written),
+      retried: () => this.#metrics.retries.inc({ client_id: this.options.clientId }),
+      stalled: error => {
+        // Once a second at most: a cluster that is down would otherwise fill the log.
+        if (Date.now() - this.#lastStall < 1000) return
+        this.#lastStall = Date.now()
+        this.#logger.warn({ err: error }, 'the cluster did not answer; trying again')
       },
-      autocreateTopics: false,
-      ...wireSecurity(this.options.security),
-      serializers: { headerKey: stringSerializer as (data?: string) => Buffer, headerValue: stringSerializer as (data?: string) => Buffer },
     })
     if (this.options.closeOnSigterm) process.once('SIGTERM', this.#onSigterm)
-    if (this.options.spool) {
-      this.#spool = new Spool(this.options.spool.dir)
+    this.#spool = this.options.spool ? new Spool(this.options.spool.dir) : undefined
+    if (this.#spool) {
       // A spool left by an earlier process comes first: nothing is sent before it is looked at.
-      this.#inFlight = this.#spool.read().then(left => { if (left.length > 0) this.#startSpooling() }).finally(() => {
-        this.#inFlight = undefined
-        this.#schedule()
+      const spool = this.#spool
+      this.#assigning = true
+      this.#spoolChain = spool.read().then(left => { if (left.length > 0) this.#startSpooling() }, () => {}).finally(() => {
+        this.#assigning = false
+        void this.#assign()
       })
     }
   }
@@ -235,7 +224,7 @@ export class TackleProducer {
         for (const [i, record] of prepared.entries()) {
           try {
             if (this.#bufferedBytes + record.bytes > this.options.maxBufferBytes) await this.#awaitRoom(record.bytes, topic.name)
-            if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic: topic.name })
+            this.#checkNotAbandoned(topic.name)
           } catch (error) {
             // Those already handed over are delivered; these never were.
             for (let rest = i; rest < prepared.length; rest++) fail(error as ClientError)
@@ -261,16 +250,17 @@ export class TackleProducer {
     // A copy: the trace context is added to it, and the caller's object stays as it was.
     const headers: Record<string, string> = { ...options.headers }
     if (this.#spool && headers[EVENT_ID_HEADER] === undefined) headers[EVENT_ID_HEADER] = randomUUID()
-    const bytes = payload.length + (key?.length ?? 0) + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length, 0)
+    let bytes = payload.length + (key?.length ?? 0)
+    for (const name in headers) bytes += name.length + (headers[name] as string).length
     if (bytes > this.options.maxRecordBytes) {
       this.#metrics.failed.inc({ client_id: this.options.clientId, topic: topic.name, reason: ClientErrorCodes.TOO_LARGE })
       throw new ClientError(ClientErrorCodes.TOO_LARGE, `record for "${topic.name}" is ${bytes} bytes; maxRecordBytes is ${this.options.maxRecordBytes}`, { topic: topic.name })
     }
-    return { topic: topic.name, key, value: payload, headers, bytes }
+    return { topic: topic.name, key, value: payload, headers, bytes, timestamp: BigInt(Date.now()) }
   }
 
   async #enqueue (prepared: Prepared): Promise<RecordMetadata> {
-    if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic: prepared.topic })
+    this.#checkNotAbandoned(prepared.topic)
     this.#metrics.sent.inc({ client_id: this.options.clientId, topic: prepared.topic })
     const started = performance.now()
     const metadata = await new Promise<RecordMetadata>((resolve, reject) => this.#push(prepared, resolve, reject))
@@ -278,14 +268,101 @@ export class TackleProducer {
     return metadata
   }
 
-  /** Into the queue, settled through the callbacks: no promise of its own. */
-  #push (prepared: Prepared, resolve: Pending['resolve'], reject: Pending['reject']): void {
-    this.#queue.push({ ...prepared, enqueuedAt: Date.now(), resolve, reject })
-    this.#queuedBytes += prepared.bytes
-    this.#bufferedBytes += prepared.bytes
+  #checkNotAbandoned (topic: string): void {
+    if (this.#abandoned) throw new ClientError(ClientErrorCodes.CLOSED, 'the producer closed before this record found room in its buffer', { topic })
+  }
+
+  /** Takes a record into the buffer, settled through the callbacks: no promise of its own. */
+  #push (prepared: Prepared, resolve: Pending['resolve'], reject: Pending['reject'], replayed = false): void {
+    const record: Pending = { ...prepared, enqueuedAt: Date.now(), replayed, resolve, reject }
+    this.#bufferedBytes += record.bytes
     this.#unsettled++
     this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
-    this.#schedule()
+    // The fast path: nothing ahead of it waits, and its topic's partitions are known.
+    if (this.#queue.length === 0 && !this.#assigning && (replayed || !this.#spooling)) {
+      const partitions = this.#sender.knownPartitionCount(record.topic, PARTITION_COUNT_MAX_AGE_MS)
+      if (partitions !== undefined) {
+        this.#toSender(record, partitions)
+        return
+      }
+    }
+    this.#queue.push(record)
+    void this.#assign()
+  }
+
+  #toSender (record: Pending, partitions: number): void {
+    this.#sender.add(record.topic, this.#partitionFor(record.key, partitions), record, record.bytes, record.enqueuedAt + this.#deadlineMs(record))
+  }
+
+  /** Spool or not, a record may wait this long for its acknowledgement; with a spool, unreachableAfterMs decides when it goes there. */
+  #deadlineMs (record: Pending): number {
+    const spool = this.options.spool
+    return spool && !record.replayed ? Math.min(this.options.deliveryTimeoutMs, spool.unreachableAfterMs as number) : this.options.deliveryTimeoutMs
+  }
+
+  /** Gives queued records their partitions, in order, reading a topic's metadata when it is not known. */
+  async #assign (): Promise<void> {
+    if (this.#assigning) return
+    this.#assigning = true
+    try {
+      while (this.#queue.length > 0 && !this.#abandoned) {
+        const records = this.#queue
+        this.#queue = []
+        let i = 0
+        try {
+          while (i < records.length) {
+            const record = records[i] as Pending
+            if (this.#spooling && !record.replayed) {
+              // A replay under way may empty the spool: then these go to the cluster after all.
+              await this.#spoolChain
+              if (!this.#spooling) continue
+              let end = i
+              while (end < records.length && !(records[end] as Pending).replayed) end++
+              await this.#toSpool(records.slice(i, end))
+              i = end
+              continue
+            }
+            const known = this.#sender.knownPartitionCount(record.topic, PARTITION_COUNT_MAX_AGE_MS)
+            if (known !== undefined) {
+              this.#toSender(record, known)
+              i++
+              continue
+            }
+            try {
+              await this.#sender.partitionCount(record.topic, PARTITION_COUNT_MAX_AGE_MS)
+            } catch (cause) {
+              const topic = record.topic
+              const ofTopic = records.slice(i).filter(r => r.topic === topic)
+              records.splice(i, records.length - i, ...records.slice(i).filter(r => r.topic !== topic))
+              await this.#unknownTopic(ofTopic, cause)
+            }
+          }
+        } finally {
+          // Records left by a throw keep their place ahead of those queued meanwhile.
+          if (i < records.length) this.#queue = records.slice(i).concat(this.#queue)
+        }
+      }
+    } finally {
+      this.#assigning = false
+    }
+  }
+
+  /** A topic whose metadata could not be read: no broker answered (the spool's case), or it does not exist. */
+  async #unknownTopic (records: Pending[], cause: unknown): Promise<void> {
+    const topic = (records[0] as Pending).topic
+    const refusal = connectionRefusal(cause)
+    if (refusal) {
+      this.#fail(records, refusal.code, refusal.message, cause)
+      return
+    }
+    // An unknown topic is the wire library's user error (its code, not its message, says so).
+    const unknown = errorChain(cause).some(e => e.code === WIRE_USER_ERROR)
+    const spoolable = records.filter(r => !r.replayed)
+    if (this.#spool && !unknown && spoolable.length === records.length) {
+      await this.#toSpool(records)
+      return
+    }
+    this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
   }
 
   async #awaitRoom (bytes: number, topic: string): Promise<void> {
@@ -313,219 +390,113 @@ export class TackleProducer {
   #release (record: Pending): void {
     this.#unsettled--
     this.#bufferedBytes -= record.bytes
-    this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
-    const waiters = this.#roomWaiters
-    this.#roomWaiters = []
-    for (const wake of waiters) wake()
-  }
-
-  #schedule (): void {
-    if (this.#inFlight || this.#queue.length === 0) return
-    if (this.#closing !== undefined || this.#queuedBytes >= this.options.batchBytes || this.options.lingerMs === 0) {
-      this.#drain()
-      return
+    if (this.#roomWaiters.length > 0) {
+      const waiters = this.#roomWaiters
+      this.#roomWaiters = []
+      for (const wake of waiters) wake()
     }
-    this.#linger ??= setTimeout(() => {
-      this.#linger = undefined
-      this.#drain()
-    }, this.options.lingerMs)
-  }
-
-  #drain (): void {
-    clearTimeout(this.#linger)
-    this.#linger = undefined
-    if (this.#inFlight || this.#queue.length === 0) return
-    const count = countFitting(this.#queue, this.options.batchBytes, r => r.bytes)
-    const batch = this.#queue.splice(0, count)
-    for (const record of batch) this.#queuedBytes -= record.bytes
-    this.#inFlight = (this.#spooling ? this.#toSpool(batch) : this.#sendBatch(batch)).finally(() => {
-      this.#inFlight = undefined
-      this.#schedule()
-    })
-  }
-
-  async #partitionCount (topic: string): Promise<number> {
-    const cached = this.#partitionCounts.get(topic)
-    if (cached && Date.now() - cached.at < PARTITION_COUNT_MAX_AGE_MS) return cached.count
-    // A few quick retries: a topic created a moment ago may not have reached every broker yet,
-    // but a topic that does not exist must fail fast (auto-creation is off).
-    const metadata = await this.#wire.metadata({ topics: [topic], forceUpdate: true, retries: METADATA_RETRIES })
-    const count = metadata.topics.get(topic)?.partitionsCount ?? 0
-    this.#partitionCounts.set(topic, { count, at: Date.now() })
-    return count
+    if (this.#unsettled === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters
+      this.#idleWaiters = []
+      for (const wake of waiters) wake()
+    }
   }
 
   /**
-   * Keyless records go round the partitions, so that one request spreads over every leader
-   * instead of loading one broker while the others idle.
+   * Keyless records go round the partitions, so that requests spread over every leader instead
+   * of loading one broker while the others idle.
    */
   #partitionFor (key: Buffer | undefined, partitions: number): number {
     return key ? partitionForKey(key, partitions) : this.#roundRobin++ % partitions
   }
 
-  async #sendBatch (batch: Pending[]): Promise<void> {
-    // Partitions are chosen here, not by the wire library, so each record's offset can be told:
-    // a partition's records in one request get consecutive offsets from its base offset.
-    const partitionOf = new Map<Pending, number>()
-    const sendable: Pending[] = []
-    for (const topic of new Set(batch.map(r => r.topic))) {
-      const records = batch.filter(r => r.topic === topic)
-      let count: number
-      try {
-        count = await this.#partitionCount(topic)
-      } catch (cause) {
-        const refusal = connectionRefusal(cause)
-        // No metadata at all means no broker answered: the spool's case. An unknown topic is not:
-        // the wire library reports it as a user error (its code, not its message, says so).
-        if (refusal) this.#fail(records, refusal.code, refusal.message, cause)
-        else if (this.#spool && !errorChain(cause).some(e => e.code === WIRE_USER_ERROR)) await this.#toSpool(records)
-        else this.#fail(records, ClientErrorCodes.FATAL, `topic "${topic}" cannot be produced to: ${(cause as Error).message}`, cause)
-        continue
-      }
-      for (const record of records) partitionOf.set(record, this.#partitionFor(record.key, count))
-      sendable.push(...records)
-    }
-    if (sendable.length === 0) return
-
-    const messages: Array<MessageToProduce<Buffer, Buffer, string, string>> = sendable.map(r => ({
-      topic: r.topic, partition: partitionOf.get(r) as number, key: r.key, value: r.value, headers: new Map(Object.entries(r.headers)),
-    }))
-    const oldest = Math.min(...sendable.map(r => r.enqueuedAt))
-    const deadline = this.#spool ? Math.min(this.options.deliveryTimeoutMs, this.options.spool?.unreachableAfterMs ?? defaultSpoolOptions.unreachableAfterMs) : this.options.deliveryTimeoutMs
-    const timeout = Math.max(1, oldest + deadline - Date.now())
-    let timer: NodeJS.Timeout | undefined
-    const expired = new Promise<'expired'>(resolve => { timer = setTimeout(() => resolve('expired'), timeout) })
-    const sent = this.#sendPerPartition(messages)
-    const outcome = await Promise.race([sent, expired])
-    clearTimeout(timer)
-
-    if (outcome === 'expired') {
-      if (this.#spool) await this.#toSpool(sendable)
-      else this.#fail(sendable, ClientErrorCodes.RETRIES_EXHAUSTED, `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)`, undefined, true)
-      // Keep the request slot until the wire library gives up, so nothing overtakes it; but not
-      // for ever, should it never settle at all.
-      let grace: NodeJS.Timeout | undefined
-      const settled = await Promise.race([sent.then(() => true), new Promise<false>(resolve => { grace = setTimeout(() => resolve(false), this.options.requestTimeoutMs) })])
-      clearTimeout(grace)
-      if (!settled) this.#logger.error({ records: sendable.length }, 'a produce request never settled; moving on')
-      return
-    }
-    const bases = new Map((outcome.result?.offsets ?? []).map(o => [`${o.topic}\0${o.partition}`, BigInt(o.offset)]))
-    const seen = new Map<string, bigint>()
-    const failed: Pending[] = []
-    for (const record of sendable) {
-      const partition = partitionOf.get(record) as number
-      const slot = `${record.topic}\0${partition}`
-      const base = bases.get(slot)
-      if (base === undefined) {
-        failed.push(record)
-        continue
-      }
-      const index = seen.get(slot) ?? 0n
-      seen.set(slot, index + 1n)
+  #acked (records: Pending[], topic: string, partition: number, base: bigint): void {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as Pending
       this.#release(record)
-      this.#delivered++
-      this.#metrics.acked.inc({ client_id: this.options.clientId, topic: record.topic })
-      record.resolve({ topic: record.topic, partition, offset: base + index })
+      record.resolve({ topic, partition, offset: base < 0n ? -1n : base + BigInt(i) })
     }
-    if (failed.length > 0) {
-      const refusal = connectionRefusal(outcome.error)
-      if (refusal) {
-        this.#fail(failed, refusal.code, refusal.message, outcome.error)
-        return
-      }
-      const names = kafkaErrorNames(outcome.error)
-      const fatal = names.map(n => FATAL[n]).find(c => c !== undefined)
-      const why = outcome.error?.message ?? 'the cluster did not acknowledge these partitions'
-      if (this.#spool && fatal === undefined) {
-        await this.#toSpool(failed)
-        return
-      }
-      this.#fail(failed, fatal ?? ClientErrorCodes.RETRIES_EXHAUSTED, `${why}${names.length ? ` (${[...new Set(names)].join(', ')})` : ''}`, outcome.error, fatal === undefined)
-    }
+    this.#delivered += records.length
+    this.#metrics.acked.inc({ client_id: this.options.clientId, topic }, records.length)
+    this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
   }
 
-  /**
-   * One wire send per partition, all at once. @platformatic/kafka 2.12 retries a multi-partition
-   * request to the leader of its first partition only, so once leadership moved apart (a broker
-   * restarting) the other partitions' records were refused until the delivery timeout. A request
-   * of one partition is retried to that partition's leader.
-   */
-  async #sendPerPartition (messages: Array<MessageToProduce<Buffer, Buffer, string, string>>): Promise<{ result: { offsets: ProducedOffset[] }, error: Error | undefined }> {
-    const byPartition = new Map<string, Array<MessageToProduce<Buffer, Buffer, string, string>>>()
-    for (const m of messages) {
-      const slot = `${m.topic}\0${m.partition}`
-      const list = byPartition.get(slot)
-      if (list) list.push(m)
-      else byPartition.set(slot, [m])
+  #failed (records: Pending[], topic: string, error: Error | undefined, written: false | undefined): void {
+    const refusal = connectionRefusal(error)
+    if (refusal) {
+      this.#fail(records, refusal.code, refusal.message, error)
+      return
     }
-    const outcomes = await Promise.all([...byPartition.values()].map(group => this.#wire.send({ messages: group }).then(
-      result => ({ offsets: result.offsets ?? [], error: undefined }),
-      (error: Error & { produced?: { offsets?: ProducedOffset[] } }) => ({ offsets: error.produced?.offsets ?? [], error }),
-    )))
-    const errors = outcomes.flatMap(o => o.error ? [o.error] : [])
-    return {
-      result: { offsets: outcomes.flatMap(o => o.offsets) },
-      error: errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(e => e.message).join('; ')),
+    const names = [...new Set(kafkaErrorNames(error))]
+    // The deadline passed, or the broker lost this producer's numbers: the cluster is in trouble,
+    // not the record. With a spool the records wait on disk; a replay may repeat one, never lose it.
+    const retriable = error === undefined || isSequenceError(error)
+    if (this.#spool && retriable) {
+      const fresh = records.filter(r => !r.replayed)
+      if (fresh.length > 0) void this.#toSpool(fresh)
+      records = records.filter(r => r.replayed)
+      if (records.length === 0) return
     }
+    const code: ClientErrorCode = retriable ? ClientErrorCodes.RETRIES_EXHAUSTED : names.some(n => TOO_LARGE.has(n)) ? ClientErrorCodes.TOO_LARGE : ClientErrorCodes.FATAL
+    const why = error === undefined
+      ? `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)${written === undefined ? '; the records may or may not be stored' : ''}`
+      : `${error.message}${names.length > 0 ? ` (${names.join(', ')})` : ''}`
+    this.#fail(records, code, `${topic}: ${why}`, error, written === undefined)
   }
 
   /** Writes records to the spool, fsync'd, and resolves them as spooled. */
-  async #toSpool (records: Pending[]): Promise<void> {
+  #toSpool (records: Pending[]): Promise<void> {
     const spool = this.#spool as Spool
     const lines: SpooledRecord[] = records.map(r => ({
       topic: r.topic, ...(r.key ? { key: r.key.toString('base64') } : {}), value: r.value.toString('base64'), headers: r.headers,
     }))
-    try {
-      await spool.append(lines)
-    } catch (cause) {
+    const written = this.#spoolChain.then(() => spool.append(lines)).then(() => {
+      this.#startSpooling()
+      for (const record of records) {
+        this.#release(record)
+        this.#metrics.spooled.inc({ client_id: this.options.clientId, topic: record.topic })
+        record.resolve({ topic: record.topic, partition: -1, offset: -1n, spooled: true })
+      }
+    }, (cause: unknown) => {
       this.#fail(records, ClientErrorCodes.RETRIES_EXHAUSTED, `the cluster is unreachable and the spool could not be written: ${(cause as Error).message}`, cause, true)
-      return
-    }
-    this.#startSpooling()
-    for (const record of records) {
-      this.#release(record)
-      this.#metrics.spooled.inc({ client_id: this.options.clientId, topic: record.topic })
-      record.resolve({ topic: record.topic, partition: -1, offset: -1n, spooled: true })
-    }
+    })
+    this.#spoolChain = written
+    return written
   }
 
   #startSpooling (): void {
     if (!this.#spooling) this.#logger.warn({ spool: this.#spool?.file }, 'the cluster is unreachable: spooling records to disk')
     this.#spooling = true
     this.#probe ??= setInterval(() => {
-      if (this.#inFlight || this.#closing) return
-      this.#inFlight = this.#replay().finally(() => {
-        this.#inFlight = undefined
-        this.#schedule()
-      })
-    }, this.options.spool?.probeIntervalMs ?? defaultSpoolOptions.probeIntervalMs)
+      if (this.#replaying || this.#closing) return
+      this.#replaying = true
+      const replay = this.#spoolChain.then(() => this.#replay())
+      this.#spoolChain = replay.finally(() => { this.#replaying = false })
+    }, this.options.spool?.probeIntervalMs as number)
     this.#probe.unref()
   }
 
-  /** Sends the spool in order, a request at a time, once a broker answers; stops at the first failure. */
+  /**
+   * Sends the spool in order, a chunk at a time, through the same per-partition path as every
+   * record, once a broker answers; stops at the first failure and resumes at the next probe.
+   */
   async #replay (): Promise<void> {
     const spool = this.#spool as Spool
-    try {
-      await this.#wire.metadata({ forceUpdate: true, retries: 0 })
-    } catch {
-      return
-    }
     let left = await spool.read()
     while (left.length > 0) {
       // base64 holds 3 bytes in 4 characters.
-      const count = countFitting(left, this.options.batchBytes, r => r.value.length * 0.75)
+      const count = countFitting(left, this.options.batchBytes * 4, r => r.value.length * 0.75)
       const chunk = left.slice(0, count)
       try {
-        const counts = new Map<string, number>()
-        for (const topic of new Set(chunk.map(r => r.topic))) counts.set(topic, await this.#partitionCount(topic))
-        await this.#wire.send({
-          messages: chunk.map(r => {
-            const key = r.key === undefined ? undefined : Buffer.from(r.key, 'base64')
-            const partitions = counts.get(r.topic) as number
-            return { topic: r.topic, partition: this.#partitionFor(key, partitions), key, value: Buffer.from(r.value, 'base64'), headers: new Map(Object.entries(r.headers)) }
-          }),
-        })
+        // Read afresh: that is the probe, so nothing is replayed before a broker answers.
+        for (const topic of new Set(chunk.map(r => r.topic))) await this.#sender.partitionCount(topic, 0)
+        await Promise.all(chunk.map(r => new Promise<RecordMetadata>((resolve, reject) => {
+          const key = r.key === undefined ? undefined : Buffer.from(r.key, 'base64')
+          const value = Buffer.from(r.value, 'base64')
+          let bytes = value.length + (key?.length ?? 0)
+          for (const name in r.headers) bytes += name.length + (r.headers[name] as string).length
+          this.#push({ topic: r.topic, key, value, headers: r.headers, bytes, timestamp: BigInt(Date.now()) }, resolve, reject, true)
+        })))
       } catch (error) {
         this.#logger.warn({ err: error, left: left.length }, 'spool replay interrupted; it resumes at the next probe')
         return
@@ -537,6 +508,7 @@ export class TackleProducer {
     this.#probe = undefined
     this.#spooling = false
     this.#logger.info('the cluster is back: spool replayed')
+    void this.#assign()
   }
 
   /** Records waiting in the spool file, for tests and /readyz. */
@@ -547,9 +519,11 @@ export class TackleProducer {
   #fail (records: Pending[], code: ClientErrorCode, message: string, cause?: unknown, indeterminate = false): void {
     for (const record of records) {
       this.#release(record)
-      this.#metrics.failed.inc({ client_id: this.options.clientId, topic: record.topic, reason: code })
       record.reject(new ClientError(code, message, { cause, topic: record.topic, indeterminate, canRetry: code === ClientErrorCodes.RETRIES_EXHAUSTED }))
     }
+    const topics = new Set(records.map(r => r.topic))
+    for (const topic of topics) this.#metrics.failed.inc({ client_id: this.options.clientId, topic, reason: code }, records.filter(r => r.topic === topic).length)
+    this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
     this.#logger.error({ code, records: records.length, err: cause }, message)
   }
 
@@ -562,10 +536,15 @@ export class TackleProducer {
 
   /** Resolves when every record handed over so far is acknowledged or failed. */
   async flush (): Promise<void> {
-    while (this.#queue.length > 0 || this.#inFlight || this.#waitingForRoom > 0) {
-      this.#drain()
-      // A woken send() queues its record in a later turn of the event loop.
-      await (this.#inFlight ?? new Promise(setImmediate))
+    const done = this.#sender.hurry()
+    try {
+      while (this.#unsettled > 0 || this.#waitingForRoom > 0) {
+        // A woken send() buffers its record in a later turn of the event loop.
+        if (this.#unsettled === 0) await new Promise(setImmediate)
+        else await new Promise<void>(resolve => this.#idleWaiters.push(resolve))
+      }
+    } finally {
+      done()
     }
   }
 
@@ -587,12 +566,14 @@ export class TackleProducer {
     // The spool stays on disk for the next producer given the same directory.
     clearInterval(this.#probe)
     const undelivered = this.#unsettled + this.#waitingForRoom
-    const left = this.#queue.splice(0)
-    this.#queuedBytes = 0
-    if (left.length > 0) this.#fail(left, ClientErrorCodes.CLOSED, `the producer closed with ${undelivered} records undelivered after ${timeoutMs} ms`)
-    // Closing the connections ends a request still in flight; its records fail with its error.
-    await this.#wire.close(true)
-    await this.#inFlight
+    const message = `the producer closed with ${undelivered} records undelivered after ${timeoutMs} ms`
+    const left: Array<Batch<Pending>> = this.#sender.drop()
+    const queued = this.#queue.splice(0)
+    if (queued.length > 0) this.#fail(queued, ClientErrorCodes.CLOSED, message)
+    // A batch that was sent may be stored even though no answer came.
+    for (const batch of left) this.#fail(batch.records, ClientErrorCodes.CLOSED, message, undefined, batch.sent)
+    await this.#spoolChain
+    await this.#transport.close()
     return { delivered: this.#delivered, undelivered }
   }
 }
