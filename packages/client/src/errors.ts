@@ -20,7 +20,7 @@ export type ClientErrorCode = (typeof ClientErrorCodes)[keyof typeof ClientError
 export const clientErrorFixes: Record<ClientErrorCode, string> = {
   TACKLE_CLIENT_INVALID_VALUE: 'The value does not match its topic\'s schema at the path named; fix the value or the schema. Nothing was sent.',
   TACKLE_CLIENT_TOO_LARGE: 'The serialized record is larger than maxRecordBytes (and the broker\'s message.max.bytes); split it. Nothing was sent.',
-  TACKLE_CLIENT_RETRIES_EXHAUSTED: 'The cluster did not acknowledge within deliveryTimeoutMs; the record may or may not be stored (indeterminate). Check cluster health; resend with the same event id so consumers can dedupe.',
+  TACKLE_CLIENT_RETRIES_EXHAUSTED: 'The cluster did not take the record within deliveryTimeoutMs. Check cluster health, then resend: when the error is indeterminate the record may be stored already, so resend with the same event id for consumers to dedupe.',
   TACKLE_CLIENT_FATAL: 'Kafka refused the record for a reason retrying cannot fix (authorization, a missing topic, a policy); the cause names it.',
   TACKLE_CLIENT_BUFFER_FULL: 'The producer\'s buffer stayed full: the cluster is slower than the sender. Slow down, raise maxBufferBytes, or use onBufferFull: \'wait\'.',
   TACKLE_CLIENT_CLOSED: 'The producer was closed; create a new one.',

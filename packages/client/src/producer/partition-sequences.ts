@@ -8,10 +8,21 @@
 // - a batch the broker definitely did not write is failed (or, when a gap below it explains the
 //   refusal, renumbered); once nothing is in flight the epoch is bumped and the batches left are
 //   numbered again from 0;
-// - a sent batch past its deadline is indeterminate to the caller and never resent with new numbers.
+// - a sent batch past its deadline is indeterminate to the caller and never resent with new numbers;
+// - a partition that may hold no state for the producer id (its first batch in an epoch, or one
+//   after a quiet spell in which the broker may have expired the producer) gets that batch alone
+//   until it is acknowledged: such a partition takes a batch at any sequence
+//   (ProducerAppendInfo.checkSequence), so the batch behind a first one that failed would be
+//   written ahead of it.
 import type { ProducerIdentity, WireBatch, WireRecord } from './wire-transport.ts'
 
 export const MAX_IN_FLIGHT_PER_PARTITION = 5
+
+/**
+ * An acknowledgement this recent proves the partition keeps the producer's state: Kafka expires it
+ * only after producer.id.expiration.ms without a write (a day by default).
+ */
+export const STATE_PROVEN_MS = 1000
 
 /** Kafka's sequence numbers are int32 and wrap to 0 (DefaultRecordBatch.incrementSequence). */
 const SEQUENCE_WRAP = 2 ** 31
@@ -65,6 +76,10 @@ export class PartitionSequences<R extends WireRecord> {
   recovering = false
   /** A numbered batch was given up or refused: bump the epoch before anything new is numbered. */
   gap = false
+  /** The batch in flight may be the first this partition keeps state for: nothing goes beside it. */
+  alone = false
+  /** When a batch of the current epoch was last acknowledged. */
+  ackedAt = -Infinity
   /** No resend before this time (backoff after an open verdict). */
   retryAt = 0
   readonly #settle: Settlement<R>
@@ -108,7 +123,11 @@ export class PartitionSequences<R extends WireRecord> {
 
   /** Whether a newly closed batch could be sent at once. */
   get takesNew (): boolean {
-    return this.queued.length === 0 && !this.recovering && !this.gap && this.numbered.length < MAX_IN_FLIGHT_PER_PARTITION
+    return this.queued.length === 0 && !this.recovering && !this.gap && !this.#waitsAlone && this.numbered.length < MAX_IN_FLIGHT_PER_PARTITION
+  }
+
+  get #waitsAlone (): boolean {
+    return this.alone && this.numbered.length > 0
   }
 
   /** Everything resolved and a gap left: the epoch must be bumped before anything is numbered. */
@@ -131,6 +150,7 @@ export class PartitionSequences<R extends WireRecord> {
     this.queued.unshift(...refused)
     this.identity = identity
     this.nextSequence = 0
+    this.ackedAt = -Infinity
     this.gap = false
     this.recovering = false
   }
@@ -148,7 +168,7 @@ export class PartitionSequences<R extends WireRecord> {
       this.recovering = false
       if (this.gap) return undefined
     }
-    if (this.numbered.length >= MAX_IN_FLIGHT_PER_PARTITION) return undefined
+    if (this.numbered.length >= MAX_IN_FLIGHT_PER_PARTITION || this.#waitsAlone) return undefined
     const batch = this.queued.shift()
     if (!batch) return undefined
     if (this.#idempotent) {
@@ -161,6 +181,7 @@ export class PartitionSequences<R extends WireRecord> {
       batch.epoch = this.identity.epoch
       batch.sequence = this.nextSequence
       this.nextSequence = (this.nextSequence + batch.records.length) % SEQUENCE_WRAP
+      this.alone = this.numbered.length === 0 && now - this.ackedAt > STATE_PROVEN_MS
     }
     batch.sent = true
     batch.outstanding = true
@@ -177,6 +198,8 @@ export class PartitionSequences<R extends WireRecord> {
     switch (verdict.kind) {
       case 'acked':
         this.numbered.splice(at, 1)
+        this.alone = false
+        this.ackedAt = now
         this.#clean()
         this.#settle.acked(batch, verdict.baseOffset)
         return

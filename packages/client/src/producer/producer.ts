@@ -130,7 +130,7 @@ export class TackleProducer {
       backoff: this.options.backoff,
     }, {
       acked: (records, topic, partition, base) => this.#acked(records, topic, partition, base),
-      failed: (records, topic, error, written) => this.#failed(records, topic, error, written),
+      failed: (records, topic, partition, error, written) => this.#failed(records, topic, partition, error, written),
       retried: () => this.#metrics.retries.inc({ client_id: this.options.clientId }),
       stalled: error => {
         // Once a second at most: a cluster that is down would otherwise fill the log.
@@ -421,10 +421,10 @@ export class TackleProducer {
     this.#metrics.bufferBytes.set({ client_id: this.options.clientId }, this.#bufferedBytes)
   }
 
-  #failed (records: Pending[], topic: string, error: Error | undefined, written: false | undefined): void {
+  #failed (records: Pending[], topic: string, partition: number, error: Error | undefined, written: false | undefined): void {
     const refusal = connectionRefusal(error)
     if (refusal) {
-      this.#fail(records, refusal.code, refusal.message, error)
+      this.#fail(records, refusal.code, refusal.message, error, false, partition)
       return
     }
     const names = [...new Set(kafkaErrorNames(error))]
@@ -441,7 +441,7 @@ export class TackleProducer {
     const why = error === undefined
       ? `no acknowledgement within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms)${written === undefined ? '; the records may or may not be stored' : ''}`
       : `${error.message}${names.length > 0 ? ` (${names.join(', ')})` : ''}`
-    this.#fail(records, code, `${topic}: ${why}`, error, written === undefined)
+    this.#fail(records, code, `${topic}[${partition}]: ${why}`, error, written === undefined, partition)
   }
 
   /** Writes records to the spool, fsync'd, and resolves them as spooled. */
@@ -516,10 +516,10 @@ export class TackleProducer {
     return this.#spool ? (await this.#spool.read()).length : 0
   }
 
-  #fail (records: Pending[], code: ClientErrorCode, message: string, cause?: unknown, indeterminate = false): void {
+  #fail (records: Pending[], code: ClientErrorCode, message: string, cause?: unknown, indeterminate = false, partition?: number): void {
     for (const record of records) {
       this.#release(record)
-      record.reject(new ClientError(code, message, { cause, topic: record.topic, indeterminate, canRetry: code === ClientErrorCodes.RETRIES_EXHAUSTED }))
+      record.reject(new ClientError(code, message, { cause, topic: record.topic, partition, indeterminate, canRetry: code === ClientErrorCodes.RETRIES_EXHAUSTED }))
     }
     const topics = new Set(records.map(r => r.topic))
     for (const topic of topics) this.#metrics.failed.inc({ client_id: this.options.clientId, topic, reason: code }, records.filter(r => r.topic === topic).length)

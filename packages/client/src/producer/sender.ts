@@ -21,7 +21,7 @@ export interface SenderOptions {
 export interface SenderEvents<R extends WireRecord> {
   acked (records: R[], topic: string, partition: number, baseOffset: bigint): void
   /** `written` false: surely not stored; undefined: nobody can tell. `error` undefined: the deadline passed. */
-  failed (records: R[], topic: string, error: Error | undefined, written: false | undefined): void
+  failed (records: R[], topic: string, partition: number, error: Error | undefined, written: false | undefined): void
   /** A request is tried again after `error`. */
   retried (error: unknown): void
   /** The producer id could not be had or the leaders not read; the sender retries after a backoff. */
@@ -89,7 +89,7 @@ export class Sender<R extends WireRecord> {
     this.#events = events
     this.#settlement = {
       acked: (batch, offset) => events.acked(batch.records, batch.topic, batch.partition, offset),
-      failed: (batch, error, written) => events.failed(batch.records, batch.topic, error, written),
+      failed: (batch, error, written) => events.failed(batch.records, batch.topic, batch.partition, error, written),
     }
   }
 

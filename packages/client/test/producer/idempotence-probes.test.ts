@@ -88,6 +88,16 @@ test('a new epoch should have to start at sequence 0', async (t) => {
   assert.deepEqual((await readAll(brokers, topic, { expected: 5 })).map(r => r.value), ['e0:0', 'e0:1', 'e0:2', 'e0:3', 'e1:0'])
 })
 
+test('a partition without state for a producer id should take its batch at any sequence, so a first batch must go alone', async (t) => {
+  const wire = transport(t)
+  const topic = await newTopic('probe-stateless')
+  const { producerId, epoch } = await wire.initProducerId()
+  // The batch behind a first batch that failed (NOT_ENOUGH_REPLICAS, say) is written ahead of it.
+  assert.equal((await produce(wire, topic, { producerId, epoch, sequence: 7 }, 2, 'second')).errorCode, 0)
+  assert.equal((await produce(wire, topic, { producerId, epoch, sequence: 0 }, 7, 'first')).errorCode, OUT_OF_ORDER_SEQUENCE_NUMBER)
+  assert.deepEqual((await readAll(brokers, topic, { expected: 2, idleMs: 500 })).map(r => r.value), ['second:0', 'second:1'])
+})
+
 test('an idle producer whose state the broker expired should resume without an error or a duplicate', async (t) => {
   const topic = defineTopic<{ n: number }>({ name: await newTopic('probe-expiry'), schema: Type.Object({ n: Type.Integer() }) })
   const producer = new TackleProducer({ bootstrapBrokers: brokers, registry: new Registry() })

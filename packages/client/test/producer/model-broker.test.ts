@@ -14,7 +14,7 @@ import { ModelBroker, seeded, type Faults } from './fixtures/model-broker.ts'
 
 const topic = defineTopic<string>({ name: 'model', schema: Type.String(), key: v => v.split(':')[0], serde: { contentType: 'text/plain', serialize: v => Buffer.from(v), deserialize: b => b.toString() } })
 
-const calm: Faults = { dropRequest: 0, dropResponse: 0, disconnect: 0, moveLeader: 0, notEnoughReplicas: 0, loseState: 0, maxDelayMs: 2 }
+const calm: Faults = { dropRequest: 0, dropResponse: 0, disconnect: 0, moveLeader: 0, notEnoughReplicas: 0, maxDelayMs: 2 }
 
 interface Run { model: ModelBroker, acked: AckedRecord[], notWritten: string[], unknown: string[], settlements: number }
 
@@ -34,7 +34,9 @@ async function run (seed: number, faults: Faults, records = 600, deliveryTimeout
     if (random() < 0.05) await new Promise(resolve => setTimeout(resolve, 1))
   }
   const settled = await Promise.all(outcomes)
-  // One more, to a producer gone quiet after the faults: it must go out, not linger to its deadline.
+  // One more, to a producer gone quiet after the faults, whose state the broker expired meanwhile:
+  // it must go out (not linger to its deadline) and be taken.
+  model.expireProducers()
   const last = `k0:${records}`
   settled.push(await producer.send(topic, last).then(at => ({ value: last, at }), (error: ClientError) => ({ value: last, error })))
   await producer.close({ timeoutMs: 1000 })
@@ -60,34 +62,32 @@ function check (seed: number, result: Run, records: number): void {
 }
 
 test('the producer against a calm model broker should deliver everything, five batches of a partition in flight', async () => {
-  const result = await run(1, calm, 2000)
+  // Answers slow enough that the records handed over meanwhile fill the pipeline.
+  const result = await run(1, { ...calm, maxDelayMs: 6 }, 2000)
   check(1, result, 2000)
   assert.equal(result.acked.length, 2001)
   assert.equal(result.model.maxInFlight, 5, 'up to five batches of one partition at once, never more')
 })
 
 test('the producer against a faulty model broker should lose, duplicate and reorder nothing, over many seeded runs', async () => {
-  const faults: Faults = { dropRequest: 0.04, dropResponse: 0.04, disconnect: 0.02, moveLeader: 0.03, notEnoughReplicas: 0.05, loseState: 0.002, maxDelayMs: 3 }
-  let acked = 0
-  let failed = 0
+  const faults: Faults = { dropRequest: 0.04, dropResponse: 0.04, disconnect: 0.02, moveLeader: 0.03, notEnoughReplicas: 0.05, maxDelayMs: 3 }
   for (let seed = 1; seed <= 25; seed++) {
     const result = await run(seed, faults)
     check(seed, result, 600)
-    acked += result.acked.length
-    // Every fault but the lost state is retriable and the deadline generous: a record that waits
-    // for it is a stalled partition.
-    assert.equal(result.unknown.length, 0, `seed ${seed}: no record reached its deadline`)
-    failed += result.notWritten.length + result.unknown.length
+    // Every fault is retriable and the deadline generous: a record that fails waited on a stalled partition.
+    assert.deepEqual({ notWritten: result.notWritten, unknown: result.unknown }, { notWritten: [], unknown: [] }, `seed ${seed}: every record acknowledged`)
     assert.ok(result.model.maxInFlight <= 5, `seed ${seed}: at most five batches of a partition in flight`)
   }
-  // Only a lost producer state fails records (as not written): nearly everything gets through.
-  assert.ok(acked > 25 * 601 * 0.9, `acknowledged ${acked} of ${25 * 601}, failed ${failed}`)
 })
 
 test('the producer against a model broker that drops every answer should fail records as unknown at the deadline, never as not written', async () => {
   const result = await run(7, { ...calm, dropResponse: 1 }, 50, 1000)
   check(7, result, 50)
-  assert.equal(result.acked.length, 0)
-  assert.equal(result.unknown.length, 51, 'written, but no answer said so: indeterminate')
-  assert.equal(result.model.logs.flat().length, 51, 'each written once, although each was sent again and again')
+  const { acked, unknown, notWritten } = result
+  assert.equal(acked.length, 0)
+  // A batch that was sent is written, but no answer said so: indeterminate. One still queued
+  // behind it at the deadline was never sent: not written (check() saw it is not in the log).
+  assert.ok(unknown.length > 0, 'the batches sent are indeterminate')
+  assert.equal(unknown.length + notWritten.length, 51)
+  assert.equal(result.model.logs.flat().length, unknown.length, 'each sent batch written once, although it was sent again and again')
 })
