@@ -187,31 +187,58 @@ export class TackleConsumer<T> {
       this.#paused = true
       this.#stream?.pause()
     }
-    // One promise chain per partition keeps its records in order.
     const slot = `${message.topic}\0${message.partition}`
     this.#waiting.set(slot, (this.#waiting.get(slot) ?? 0) + 1)
-    // In batch mode each record's turn takes every record waiting in its partition; a later
-    // record's turn then finds it already handled. Either way a turn ends after its record is done.
-    const batching = this.options.batchHandler !== undefined
-    if (batching) {
+    if (this.options.batchHandler !== undefined) {
+      // One drain loop per partition takes whatever waits there, a batch at a time: no promise per record.
       const waiting = this.#pending.get(slot)
       if (waiting) waiting.push(message)
       else this.#pending.set(slot, [message])
+      if (!this.#partitions.has(slot)) this.#partitions.set(slot, this.#drain(slot))
+      return
     }
+    // One promise chain per partition keeps its records in order.
     const previous = this.#partitions.get(slot) ?? Promise.resolve()
-    const next = previous.then(() => this.#withSlot(() => batching ? this.#handleWaiting(slot) : this.#handle(message))).catch((error: unknown) => {
+    const next = previous.then(() => this.#withSlot(() => this.#handle(message))).catch((error: unknown) => {
       this.#logger.error({ err: error, topic: message.topic, partition: message.partition, offset: String(message.offset) }, 'record left unhandled; it will be redelivered')
     }).finally(() => {
-      this.#waiting.set(slot, (this.#waiting.get(slot) ?? 1) - 1)
-      this.#buffered--
-      this.#metrics.buffered.set({ group: this.options.groupId }, this.#buffered)
-      if (this.#paused && this.#buffered <= this.options.maxBufferedRecords / 2) {
-        this.#paused = false
-        this.#stream?.resume()
-      }
+      this.#finished(slot, 1)
       if (this.#partitions.get(slot) === next) this.#partitions.delete(slot)
     })
     this.#partitions.set(slot, next)
+  }
+
+  /** A partition's records, a batch at a time, until none waits; then the loop ends (a new record starts another). */
+  async #drain (slot: string): Promise<void> {
+    for (;;) {
+      const waiting = this.#pending.get(slot)
+      if (!waiting || waiting.length === 0) {
+        // In the same turn as the check, so a record arriving next starts a new loop.
+        this.#pending.delete(slot)
+        this.#partitions.delete(slot)
+        return
+      }
+      const batch = waiting.splice(0, this.options.maxBatchRecords)
+      try {
+        await this.#withSlot(() => this.#handleBatch(batch))
+      } catch (error) {
+        const first = batch[0] as WireMessage
+        this.#logger.error({ err: error, topic: first.topic, partition: first.partition, offset: String(first.offset), records: batch.length }, 'records left unhandled; they will be redelivered')
+      } finally {
+        this.#finished(slot, batch.length)
+      }
+    }
+  }
+
+  /** Records of a partition are done with (handled, parked or left for redelivery): room in the buffer again. */
+  #finished (slot: string, records: number): void {
+    this.#waiting.set(slot, (this.#waiting.get(slot) ?? records) - records)
+    this.#buffered -= records
+    this.#metrics.buffered.set({ group: this.options.groupId }, this.#buffered)
+    if (this.#paused && this.#buffered <= this.options.maxBufferedRecords / 2) {
+      this.#paused = false
+      this.#stream?.resume()
+    }
   }
 
   async #withSlot (work: () => Promise<void>): Promise<void> {
@@ -282,14 +309,6 @@ export class TackleConsumer<T> {
     }
   }
 
-  async #handleWaiting (slot: string): Promise<void> {
-    const waiting = this.#pending.get(slot)
-    if (!waiting || waiting.length === 0) return
-    const batch = waiting.splice(0, this.options.maxBatchRecords)
-    if (waiting.length === 0) this.#pending.delete(slot)
-    await this.#handleBatch(batch)
-  }
-
   async #handleBatch (messages: WireMessage[]): Promise<void> {
     if (this.#abort.signal.aborted) return
     // Records back from the retry topic wait for their time and go one by one.
@@ -314,12 +333,13 @@ export class TackleConsumer<T> {
     let handled = records.length === 0
     if (!handled) {
       const first = messages[0] as WireMessage
+      const base = this.#retryOptions(first.topic)
       try {
         await retry(() => inProcessSpan(first.topic, first.headers, { 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': records.length }, () => batchHandler(records, this.#abort.signal)), {
-          ...this.#retryOptions(first.topic),
-          onRetry: (error, attempt) => {
+          ...base,
+          onRetry: (error, attempt, waitMs) => {
             this.#logger.warn({ err: error, records: records.length, attempt }, 'batch handler failed')
-            this.#metrics.retries.inc({ group: this.options.groupId, topic: first.topic })
+            base.onRetry?.(error, attempt, waitMs)
           },
         })
         handled = true
@@ -328,11 +348,23 @@ export class TackleConsumer<T> {
         this.#logger.warn({ err: error, records: records.length, attempt: this.options.attempts }, 'batch handler failed; handling its records one by one')
       }
     }
+    if (handled && unreadable.size === 0) {
+      this.#doneBatch(messages, started)
+      return
+    }
     for (const message of messages) {
       if (unreadable.has(message)) await this.#done(message, 'dlq', started)
       else if (handled) await this.#done(message, 'ok', started)
       else await this.#handle(message)
     }
+  }
+
+  /** A whole batch handled: one metrics update and at most one commit, for its last record. */
+  #doneBatch (messages: WireMessage[], started: number): void {
+    const last = messages[messages.length - 1] as WireMessage
+    this.#metrics.handled.inc({ group: this.options.groupId, topic: last.topic, outcome: 'ok' }, messages.length)
+    this.#metrics.duration.observe({ group: this.options.groupId, topic: last.topic }, (performance.now() - started) / 1000)
+    this.#commitOrDefer(`${last.topic}\0${last.partition}`, last, messages.length)
   }
 
   /** Forwards the record's bytes unchanged, with the failure in its headers; acknowledged before the commit. */
@@ -348,8 +380,12 @@ export class TackleConsumer<T> {
     this.#metrics.duration.observe({ group: this.options.groupId, topic: message.topic }, (performance.now() - started) / 1000)
     // A record waiting behind this one in its partition will commit past it soon: skip, unless
     // the partition has gone a while without a commit (which bounds what a crash redelivers).
-    const slot = `${message.topic}\0${message.partition}`
-    if ((this.#waiting.get(slot) ?? 0) > 1 && Date.now() - (this.#committedAt.get(slot) ?? 0) < COMMIT_EVERY_MS) {
+    this.#commitOrDefer(`${message.topic}\0${message.partition}`, message, 1)
+  }
+
+  /** `done` records up to `message` are finished; commit, unless records behind them will soon. */
+  #commitOrDefer (slot: string, message: WireMessage, done: number): void {
+    if ((this.#waiting.get(slot) ?? 0) > done && Date.now() - (this.#committedAt.get(slot) ?? 0) < COMMIT_EVERY_MS) {
       // The commit timer covers it should the record behind get stuck.
       this.#uncommitted.set(slot, message)
       return
